@@ -1,0 +1,99 @@
+#pragma once
+// The effective configuration of the service, as loaded from host.toml with every
+// default filled in. The schema and its documentation: config/README.md.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace sensorhost::config {
+
+enum class HardwareMode { auto_detect, real, sim };
+enum class Dht22Backend { auto_detect, gpiod, iio, sim };
+enum class LogLevel { trace, debug, info, warning, error };
+
+struct PollingConfig {
+  std::chrono::milliseconds interval{2000};
+};
+
+struct HardwareConfig {
+  HardwareMode mode = HardwareMode::auto_detect;
+};
+
+struct Dht22Config {
+  bool enabled = true;
+  std::string chip = "gpiochip0";
+  unsigned pin = 4;
+  Dht22Backend backend = Dht22Backend::auto_detect;
+};
+
+struct Bme680Config {
+  bool enabled = true;
+  std::string bus = "/dev/i2c-1";
+  std::uint8_t address = 0x76;
+  int heater_temperature_c = 320;  // 200..400
+  int heater_duration_ms = 150;    // 1..4032
+};
+
+struct CpuConfig {
+  bool enabled = true;
+  // "auto" picks the zone whose type looks like the SoC (cpu-thermal, soc_thermal, ...);
+  // otherwise a zone name such as "thermal_zone0".
+  std::string thermal_zone = "auto";
+};
+
+struct LedsConfig {
+  std::string chip = "gpiochip0";
+  std::vector<unsigned> pins;  // LED i is driven by pins[i]
+  bool active_low = false;
+};
+
+struct LoggingConfig {
+  LogLevel level = LogLevel::info;
+  bool show_sensor_data = false;
+};
+
+// A plugin setting as written in [plugins.NAME.settings]: passed to the plugin as is.
+using SettingValue = std::variant<bool, std::int64_t, double, std::string>;
+
+struct PluginConfig {
+  std::string name;
+  bool enabled = true;
+  std::string path;                  // the component's .wasm
+  std::optional<unsigned> led;       // LED index the plugin drives, if any
+  std::uint64_t fuel = 10'000'000;   // per call
+  std::uint32_t memory_pages = 256;  // cap on linear memory (64 KiB pages); 16 MiB
+  std::map<std::string, SettingValue> settings;
+};
+
+struct WebConfig {
+  std::string listen = "0.0.0.0";
+  std::uint16_t port = 8080;
+};
+
+// Knobs of the simulated hardware (used when mode = sim or nothing real is found).
+struct SimulationConfig {
+  std::uint64_t seed = 1;
+  double dht22_failure_rate = 0.05;  // share of DHT22 reads that fail their checksum
+  bool bme680_present = true;        // false simulates a missing chip (no ACK)
+  bool cpu_zone_present = true;      // false: no simulated thermal zone
+};
+
+struct Config {
+  std::string source;  // the file it came from
+  PollingConfig polling;
+  HardwareConfig hardware;
+  Dht22Config dht22;
+  Bme680Config bme680;
+  CpuConfig cpu;
+  LedsConfig leds;
+  LoggingConfig logging;
+  std::vector<PluginConfig> plugins;  // in file order
+  WebConfig web;
+  SimulationConfig simulation;
+};
+
+}  // namespace sensorhost::config
