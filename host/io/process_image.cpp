@@ -21,6 +21,11 @@ void ProcessImage::set_stale_after(const std::string& sensor, std::chrono::milli
   entries_[sensor].stale_after = age;
 }
 
+void ProcessImage::clear() {
+  std::lock_guard lock(mutex_);
+  entries_.clear();
+}
+
 SensorReading ProcessImage::current(const Entry& entry, WallTime now) {
   if (!entry.last_good) {
     if (entry.last_error) return *entry.last_error;

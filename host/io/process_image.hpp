@@ -32,6 +32,9 @@ class ProcessImage {
   std::vector<SensorReading> snapshot(WallTime now) const;
   std::map<std::string, SensorCounters> counters() const;
 
+  // Forgets every sensor (the set of sensors changed on a config reload).
+  void clear();
+
   // How old a sensor's good sample may get before it counts as stale (default 10 s).
   void set_stale_after(const std::string& sensor, std::chrono::milliseconds age);
 

@@ -1,0 +1,134 @@
+#include "app/service.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+#include "config/loader.hpp"
+#include "platform/log.hpp"
+#include "sensors/factory.hpp"
+
+namespace sensorhost::app {
+
+namespace {
+
+log::Level to_log_level(config::LogLevel level) { return static_cast<log::Level>(static_cast<int>(level)); }
+
+std::string dashboard_address(const config::WebConfig& web) {
+  std::string host = (web.listen == "0.0.0.0" || web.listen == "::") ? "localhost" : web.listen;
+  return "http://" + host + ":" + std::to_string(web.port) + "/";
+}
+
+}  // namespace
+
+std::string format_readings(const std::vector<io::SensorReading>& readings) {
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(1);
+  for (std::size_t i = 0; i < readings.size(); ++i) {
+    const auto& r = readings[i];
+    out << (i ? " | " : "") << r.sensor << ' ' << io::to_string(r.status);
+    for (const auto& m : r.values) out << ' ' << m.value << ' ' << m.unit;
+    if (!r.error.empty()) out << " (" << r.error << ')';
+  }
+  return out.str();
+}
+
+Service::Service(config::Config config, ServiceOptions options)
+    : config_(std::move(config)),
+      options_(std::move(options)),
+      runner_(std::chrono::duration_cast<std::chrono::nanoseconds>(config_.polling.interval)) {}
+
+Service::~Service() { poller_.stop(); }
+
+void Service::apply_logging(const config::Config& config) { log::set_level(to_log_level(config.logging.level)); }
+
+bool Service::start_io(const config::Config& config) {
+  auto led_choice = sensors::make_led_output(config.leds, config.hardware.mode, options_.force_sim);
+  if (!led_choice) {
+    log::error("LEDs: " + led_choice.error());
+    return false;
+  }
+  log::info("LEDs: " + led_choice->description);
+  auto drivers = sensors::make_sensor_drivers(config.dht22, config.bme680, config.cpu, config.simulation,
+                                              config.hardware.mode, options_.force_sim);
+  for (const auto& line : drivers.descriptions) log::info("sensor " + line);
+
+  poller_.stop();
+  image_.clear();
+  poller_.start(std::move(drivers.drivers));
+  previous_leds_ = std::move(leds_);
+  leds_ = std::move(led_choice->output);
+  return true;
+}
+
+int Service::run() {
+  apply_logging(config_);
+  log::info("sensorhost starting with " + config_.source + (options_.force_sim ? " (--sim)" : ""));
+  if (!start_io(config_)) return 1;
+  const auto interval = std::chrono::duration_cast<std::chrono::nanoseconds>(config_.polling.interval);
+  cycle_ = std::make_unique<cycle::Cycle>(image_, *leds_, interval);
+  for (const auto& plugin : config_.plugins)
+    log::debug(std::string("configured, not run by this build: ") + plugin.path, {.plugin = plugin.name, .sensor = {}});
+  log::info("cycle every " + std::to_string(config_.polling.interval.count()) + " ms; dashboard address " +
+            dashboard_address(config_.web) + " (the web server is not part of this build yet)");
+
+  runner_.run(
+      *cycle_, options_.max_cycles, [this](const cycle::CycleSnapshot& s) { return after_cycle(s); },
+      [this] { reload(); });
+
+  systemd_.stopping();
+  std::string error;
+  if (!cycle_->all_leds_off(error)) log::warning("could not turn the LEDs off: " + error);
+  poller_.stop();
+  const auto& stats = cycle_->latest() ? cycle_->latest()->stats : cycle::CycleStats{};
+  log::info("stopped after " + std::to_string(stats.cycles) + " cycles (" + std::to_string(stats.overruns) +
+            " overruns)");
+  return 0;
+}
+
+bool Service::after_cycle(const cycle::CycleSnapshot& snapshot) {
+  systemd_.watchdog(cycle::SteadyClock::now());
+  if (!ready_sent_ && snapshot.led_error.empty()) {
+    systemd_.ready();
+    ready_sent_ = true;
+  }
+  if (config_.logging.show_sensor_data)
+    log::info("cycle " + std::to_string(snapshot.number) + ": " + format_readings(snapshot.readings));
+  if (!snapshot.led_error.empty()) log::warning("LED write failed: " + snapshot.led_error);
+  return true;
+}
+
+void Service::request_stop() { runner_.stop(); }
+
+void Service::request_reload() { runner_.wake(); }
+
+// Runs on the cycle thread between two cycles, so nothing else touches the I/O meanwhile.
+void Service::reload() {
+  systemd_.reloading();
+  auto loaded = config::load_config_file(options_.config_path);
+  if (!loaded) {
+    log::error("reload: " + options_.config_path + " has errors; keeping the running configuration:\n" +
+               config::format_errors(loaded.error()));
+    systemd_.ready();
+    return;
+  }
+  config::Config next = std::move(*loaded);
+  if (next.web.listen != config_.web.listen || next.web.port != config_.web.port)
+    log::warning("reload: [web] listen/port changes take effect after a restart");
+  apply_logging(next);
+  if (!start_io(next)) {
+    log::error("reload: the new hardware settings failed; restarting with the running configuration");
+    start_io(config_);
+  } else {
+    config_ = std::move(next);
+  }
+  cycle_->set_led_output(*leds_);
+  previous_leds_.reset();
+  const auto interval = std::chrono::duration_cast<std::chrono::nanoseconds>(config_.polling.interval);
+  cycle_->set_interval(interval);
+  runner_.set_interval(interval);
+  log::info("reload: configuration reloaded from " + options_.config_path);
+  systemd_.ready();
+}
+
+}  // namespace sensorhost::app

@@ -1,0 +1,82 @@
+// The effective configuration printed back as TOML (sensorhost --check-config).
+#include <iomanip>
+#include <sstream>
+
+#include "config/loader.hpp"
+
+namespace sensorhost::config {
+
+namespace {
+
+std::string quoted(const std::string& s) {
+  std::ostringstream out;
+  out << std::quoted(s);
+  return out.str();
+}
+
+std::string bool_text(bool b) { return b ? "true" : "false"; }
+
+template <class Enum>
+std::string choice(Enum value, std::initializer_list<const char*> names) {
+  return quoted(*(names.begin() + static_cast<int>(value)));
+}
+
+std::string setting_text(const SettingValue& v) {
+  struct Visitor {
+    std::string operator()(bool b) const { return bool_text(b); }
+    std::string operator()(std::int64_t i) const { return std::to_string(i); }
+    std::string operator()(double d) const {
+      std::ostringstream out;
+      out << std::setprecision(17) << d;
+      std::string text = out.str();
+      if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
+      return text;
+    }
+    std::string operator()(const std::string& s) const { return quoted(s); }
+  };
+  return std::visit(Visitor{}, v);
+}
+
+void render_plugin(std::ostringstream& out, const PluginConfig& p) {
+  out << "\n[plugins." << p.name << "]\n"
+      << "enabled = " << bool_text(p.enabled) << "\n"
+      << "path = " << quoted(p.path) << "\n";
+  if (p.led) out << "led = " << *p.led << "\n";
+  out << "fuel = " << p.fuel << "\n"
+      << "memory = \"" << (static_cast<std::uint64_t>(p.memory_pages) * 64) << "KiB\"\n";
+  if (!p.settings.empty()) {
+    out << "[plugins." << p.name << ".settings]\n";
+    for (const auto& [key, value] : p.settings) out << key << " = " << setting_text(value) << "\n";
+  }
+}
+
+}  // namespace
+
+std::string render_config(const Config& c) {
+  std::ostringstream out;
+  out << "# effective configuration of " << c.source << " (defaults filled in)\n"
+      << "[polling]\ninterval = \"" << c.polling.interval.count() << "ms\"\n"
+      << "\n[hardware]\nmode = " << choice(c.hardware.mode, {"auto", "real", "sim"}) << "\n"
+      << "\n[sensors.dht22]\nenabled = " << bool_text(c.dht22.enabled) << "\nchip = " << quoted(c.dht22.chip)
+      << "\npin = " << c.dht22.pin << "\nbackend = " << choice(c.dht22.backend, {"auto", "gpiod", "iio", "sim"}) << "\n"
+      << "\n[sensors.bme680]\nenabled = " << bool_text(c.bme680.enabled) << "\nbus = " << quoted(c.bme680.bus)
+      << "\naddress = 0x" << std::hex << static_cast<int>(c.bme680.address) << std::dec
+      << "\nheater_temperature_c = " << c.bme680.heater_temperature_c
+      << "\nheater_duration_ms = " << c.bme680.heater_duration_ms << "\n"
+      << "\n[sensors.cpu]\nenabled = " << bool_text(c.cpu.enabled) << "\nthermal_zone = " << quoted(c.cpu.thermal_zone)
+      << "\n"
+      << "\n[leds]\nchip = " << quoted(c.leds.chip) << "\npins = [";
+  for (std::size_t i = 0; i < c.leds.pins.size(); ++i) out << (i ? ", " : "") << c.leds.pins[i];
+  out << "]\nactive_low = " << bool_text(c.leds.active_low) << "\n"
+      << "\n[logging]\nlevel = " << choice(c.logging.level, {"trace", "debug", "info", "warning", "error"})
+      << "\nshow_sensor_data = " << bool_text(c.logging.show_sensor_data) << "\n"
+      << "\n[web]\nlisten = " << quoted(c.web.listen) << "\nport = " << c.web.port << "\n"
+      << "\n[simulation]\nseed = " << c.simulation.seed
+      << "\ndht22_failure_rate = " << setting_text(c.simulation.dht22_failure_rate)
+      << "\nbme680_present = " << bool_text(c.simulation.bme680_present)
+      << "\ncpu_zone_present = " << bool_text(c.simulation.cpu_zone_present) << "\n";
+  for (const auto& plugin : c.plugins) render_plugin(out, plugin);
+  return out.str();
+}
+
+}  // namespace sensorhost::config

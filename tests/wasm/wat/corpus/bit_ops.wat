@@ -1,0 +1,15 @@
+;; popcnt, clz, ctz and rotations over an xorshift sequence.
+(module (func (export "run") (result i64)
+  (local $x i64) (local $i i32) (local $acc i64)
+  (local.set $x (i64.const 88172645463325252))
+  (loop $l
+    (local.set $x (i64.xor (local.get $x) (i64.shl (local.get $x) (i64.const 13))))
+    (local.set $x (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 7))))
+    (local.set $x (i64.xor (local.get $x) (i64.shl (local.get $x) (i64.const 17))))
+    (local.set $acc (i64.add (local.get $acc)
+      (i64.add (i64.popcnt (local.get $x))
+        (i64.add (i64.clz (i64.rotl (local.get $x) (i64.const 5)))
+                 (i64.ctz (i64.rotr (local.get $x) (i64.const 3)))))))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br_if $l (i32.lt_u (local.get $i) (i32.const 1000))))
+  (i64.add (local.get $acc) (i64.and (local.get $x) (i64.const 0xffff)))))

@@ -1,0 +1,30 @@
+;; Sorts 100 pseudo-random i32 in memory; returns sum(i * a[i]).
+(module (memory 1)
+  (func (export "run") (result i64)
+    (local $i i32) (local $j i32) (local $x i32) (local $seed i32) (local $a i32) (local $b i32) (local $acc i64)
+    (local.set $seed (i32.const 12345))
+    (loop $fill
+      (local.set $seed (i32.add (i32.mul (local.get $seed) (i32.const 1103515245)) (i32.const 12345)))
+      (i32.store (i32.shl (local.get $i) (i32.const 2)) (i32.shr_u (local.get $seed) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $fill (i32.lt_u (local.get $i) (i32.const 100))))
+    (local.set $i (i32.const 0))
+    (loop $outer
+      (local.set $j (i32.const 0))
+      (loop $inner
+        (local.set $a (i32.load (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $b (i32.load offset=4 (i32.shl (local.get $j) (i32.const 2))))
+        (if (i32.gt_u (local.get $a) (local.get $b))
+          (then (i32.store (i32.shl (local.get $j) (i32.const 2)) (local.get $b))
+                (i32.store offset=4 (i32.shl (local.get $j) (i32.const 2)) (local.get $a))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $inner (i32.lt_u (local.get $j) (i32.sub (i32.const 99) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $outer (i32.lt_u (local.get $i) (i32.const 99))))
+    (local.set $i (i32.const 0))
+    (loop $sum
+      (local.set $acc (i64.add (local.get $acc)
+        (i64.mul (i64.extend_i32_u (local.get $i)) (i64.load32_u (i32.shl (local.get $i) (i32.const 2))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $sum (i32.lt_u (local.get $i) (i32.const 100))))
+    (local.get $acc)))

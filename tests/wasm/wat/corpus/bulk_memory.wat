@@ -1,0 +1,12 @@
+(module (memory 1)
+  (data $d "0123456789abcdef")
+  (func (export "run") (result i64)
+    (local $i i32) (local $acc i64)
+    (memory.fill (i32.const 0) (i32.const 7) (i32.const 1000))
+    (memory.init $d (i32.const 100) (i32.const 0) (i32.const 16))
+    (memory.copy (i32.const 500) (i32.const 90) (i32.const 40))
+    (loop $l
+      (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 31)) (i64.load8_u (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 1024))))
+    (i64.add (local.get $acc) (i64.extend_i32_u (memory.size)))))

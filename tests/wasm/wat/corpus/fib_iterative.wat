@@ -1,0 +1,11 @@
+(module (func (export "run") (result i64)
+  (local $a i64) (local $b i64) (local $t i64) (local $n i32)
+  (local.set $b (i64.const 1))
+  (block $done (loop $l
+    (br_if $done (i32.eq (local.get $n) (i32.const 50)))
+    (local.set $t (i64.add (local.get $a) (local.get $b)))
+    (local.set $a (local.get $b))
+    (local.set $b (local.get $t))
+    (local.set $n (i32.add (local.get $n) (i32.const 1)))
+    (br $l)))
+  (local.get $a)))

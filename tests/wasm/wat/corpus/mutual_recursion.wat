@@ -1,0 +1,10 @@
+(module
+  (func $even (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n)) (then (i32.const 1))
+      (else (call $odd (i32.sub (local.get $n) (i32.const 1))))))
+  (func $odd (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n)) (then (i32.const 0))
+      (else (call $even (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "run") (result i64)
+    (i64.extend_i32_u (i32.add (i32.mul (call $even (i32.const 500)) (i32.const 10))
+                               (call $odd (i32.const 777))))))

@@ -1,0 +1,16 @@
+;; A host import that calls back into the guest (as the Canonical ABI calls cabi_realloc).
+(module
+  (import "host" "ask" (func $ask (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (global $bump (mut i32) (i32.const 1024))
+  (func (export "alloc") (param $size i32) (result i32)
+    (local $p i32)
+    (local.set $p (global.get $bump))
+    (global.set $bump (i32.add (global.get $bump) (local.get $size)))
+    (local.get $p))
+  (func (export "run") (param i32) (result i32)
+    (local $p i32)
+    (local.set $p (call $ask (local.get 0)))
+    (i32.load8_u (local.get $p)))
+  (func (export "spin") (loop $l (br $l)))
+)

@@ -1,0 +1,4 @@
+(module
+  (func $init_fails unreachable)
+  (start $init_fails)
+)
