@@ -33,6 +33,9 @@ void CycleRunner::run(Cycle& cycle, std::uint64_t max_cycles, const AfterCycle& 
       lock.unlock();
       if (between_cycles) between_cycles();
       lock.lock();
+      // A reload may change the interval: run the next cycle now and restart the schedule.
+      deadline = SteadyClock::now();
+      break;
     }
   }
 }
