@@ -33,6 +33,24 @@ std::string format_readings(const std::vector<io::SensorReading>& readings) {
   return out.str();
 }
 
+std::string format_plugins(const std::vector<plugins::PluginStatus>& plugins) {
+  std::string out;
+  for (const auto& p : plugins) {
+    out += (out.empty() ? "" : " | ") + p.name + ": ";
+    if (p.state != plugins::PluginState::running)
+      out += std::string(plugins::to_string(p.state)) + (p.last_error.empty() ? "" : " (" + p.last_error + ")");
+    else
+      out += p.last_message;
+  }
+  return out;
+}
+
+std::string format_leds(const std::vector<bool>& leds) {
+  std::string out;
+  for (bool on : leds) out += on ? "●" : "○";
+  return out.empty() ? "none" : out;
+}
+
 Service::Service(config::Config config, ServiceOptions options)
     : config_(std::move(config)),
       options_(std::move(options)),
@@ -67,8 +85,8 @@ int Service::run() {
   if (!start_io(config_)) return 1;
   const auto interval = std::chrono::duration_cast<std::chrono::nanoseconds>(config_.polling.interval);
   cycle_ = std::make_unique<cycle::Cycle>(image_, *leds_, interval);
-  for (const auto& plugin : config_.plugins)
-    log::debug(std::string("configured, not run by this build: ") + plugin.path, {.plugin = plugin.name, .sensor = {}});
+  plugins_ = std::make_shared<plugins::PluginRuntime>(config_.plugins);
+  cycle_->set_plugins({plugins_});
   log::info("cycle every " + std::to_string(config_.polling.interval.count()) + " ms; dashboard address " +
             dashboard_address(config_.web) + " (the web server is not part of this build yet)");
 
@@ -92,8 +110,10 @@ bool Service::after_cycle(const cycle::CycleSnapshot& snapshot) {
     systemd_.ready();
     ready_sent_ = true;
   }
-  if (config_.logging.show_sensor_data)
+  if (config_.logging.show_sensor_data) {
     log::info("cycle " + std::to_string(snapshot.number) + ": " + format_readings(snapshot.readings));
+    log::info("plugins: " + format_plugins(*plugins_->status()) + " | LEDs " + format_leds(snapshot.leds));
+  }
   if (!snapshot.led_error.empty()) log::warning("LED write failed: " + snapshot.led_error);
   return true;
 }
@@ -124,6 +144,7 @@ void Service::reload() {
   }
   cycle_->set_led_output(*leds_);
   previous_leds_.reset();
+  plugins_->apply_config(config_.plugins, cycle_->led_buffer());
   const auto interval = std::chrono::duration_cast<std::chrono::nanoseconds>(config_.polling.interval);
   cycle_->set_interval(interval);
   runner_.set_interval(interval);

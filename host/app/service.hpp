@@ -12,6 +12,7 @@
 #include "cycle/runner.hpp"
 #include "io/process_image.hpp"
 #include "io/sensor_poller.hpp"
+#include "plugins/runtime.hpp"
 #include "platform/systemd_notify.hpp"
 
 namespace sensorhost::app {
@@ -47,6 +48,7 @@ class Service {
   std::unique_ptr<io::LedOutput> leds_;
   std::unique_ptr<io::LedOutput> previous_leds_;  // kept until the cycle stops using it
   std::unique_ptr<cycle::Cycle> cycle_;
+  std::shared_ptr<plugins::PluginRuntime> plugins_;
   cycle::CycleRunner runner_;  // exists from construction, so an early signal is not lost
   platform::SystemdNotifier systemd_;
   bool ready_sent_ = false;
@@ -54,5 +56,9 @@ class Service {
 
 // "dht22 ok 21.3 C 45.0 %RH | cpu stale 47.2 C (no fresh sample for 9 s)"
 std::string format_readings(const std::vector<io::SensorReading>& readings);
+// "dht22: 21.3 C 45 %RH comfortable | dashboard: rendered 5120 bytes"
+std::string format_plugins(const std::vector<plugins::PluginStatus>& plugins);
+// "●○○" (LED 0 on)
+std::string format_leds(const std::vector<bool>& leds);
 
 }  // namespace sensorhost::app

@@ -59,10 +59,21 @@ struct LoggingConfig {
 // A plugin setting as written in [plugins.NAME.settings]: passed to the plugin as is.
 using SettingValue = std::variant<bool, std::int64_t, double, std::string>;
 
+// What a plugin does each cycle: poll() with one sensor's reading, or render the page.
+enum class PluginRole { sensor_logic, dashboard };
+
+// The host interfaces a plugin may import (wit/capabilities.wit).
+inline const std::vector<std::string> kAllCapabilities = {"sensors", "leds", "logging", "settings", "clock"};
+
 struct PluginConfig {
   std::string name;
   bool enabled = true;
   std::string path;                  // the component's .wasm
+  PluginRole role = PluginRole::sensor_logic;  // default: dashboard for a plugin named "dashboard"
+  std::string sensor;                // sensor-logic: whose readings poll() receives (dht22, bme680, cpu)
+  // Interfaces the plugin is granted; a component importing more is refused. Default:
+  // all of them for sensor logic; logging, settings and clock for the dashboard.
+  std::vector<std::string> grants;
   std::optional<unsigned> led;       // LED index the plugin drives, if any
   std::uint64_t fuel = 10'000'000;   // per call
   std::uint32_t memory_pages = 256;  // cap on linear memory (64 KiB pages); 16 MiB
@@ -72,6 +83,10 @@ struct PluginConfig {
 struct WebConfig {
   std::string listen = "0.0.0.0";
   std::uint16_t port = 8080;
+  // Bearer token for the plugin admin API (POST /api/plugins/...). Empty: admin is off (403).
+  std::string token;
+  // How far back /api/history reaches (in-memory ring per series).
+  std::chrono::milliseconds history_retention{24 * 3600 * 1000};
 };
 
 // Knobs of the simulated hardware (used when mode = sim or nothing real is found).

@@ -32,6 +32,8 @@ std::optional<std::int64_t> parse_duration_ms(const TomlValue& v) {
     unit.erase(std::remove(unit.begin(), unit.end(), ' '), unit.end());
     if (unit == "ms") seconds = number / 1000.0;
     else if (unit == "s") seconds = number;
+    else if (unit == "min") seconds = number * 60;
+    else if (unit == "h") seconds = number * 3600;
     else return std::nullopt;
   } else {
     return std::nullopt;
@@ -139,6 +141,17 @@ void read_web(TableReader& r, WebConfig& out) {
   std::int64_t port = out.port;
   r.get_int("port", port, 1, 65535);
   out.port = static_cast<std::uint16_t>(port);
+  r.get_string("token", out.token);
+  if (const TomlValue* v = r.get_raw("history_retention")) {
+    auto ms = parse_duration_ms(*v);
+    constexpr std::int64_t kMinute = 60'000, kWeek = 7 * 24 * 3'600'000;
+    if (!ms || *ms < kMinute || *ms > kWeek)
+      r.sink().add(v, r.key_path("history_retention"),
+                   "expected a duration from 1min to 168h (a string like \"24h\" or \"90min\"), found " +
+                       toml::format(*v));
+    else
+      out.history_retention = std::chrono::milliseconds(*ms);
+  }
 }
 
 void read_simulation(TableReader& r, SimulationConfig& out) {
@@ -163,6 +176,41 @@ void read_settings(TableReader& r, std::map<std::string, SettingValue>& out) {
     else if (v.is_floating()) out[key] = v.as_floating();
     else if (v.is_string()) out[key] = v.as_string().str;
     else r.sink().add(&v, r.key_path("settings." + key), "expected a boolean, number or string, found " + toml_type_name(v));
+  }
+}
+
+const std::vector<std::string> kSensorNames = {"dht22", "bme680", "cpu"};
+
+// role and sensor: a sensor-logic plugin named after a sensor polls that sensor by default.
+void read_role(TableReader& r, PluginConfig& out) {
+  out.role = out.name == "dashboard" ? PluginRole::dashboard : PluginRole::sensor_logic;
+  if (auto i = r.get_choice("role", {"sensor-logic", "dashboard"})) out.role = static_cast<PluginRole>(*i);
+  if (auto i = r.get_choice("sensor", kSensorNames)) out.sensor = kSensorNames[*i];
+  if (out.role == PluginRole::dashboard || !out.sensor.empty() || r.get_raw("sensor")) return;
+  if (std::find(kSensorNames.begin(), kSensorNames.end(), out.name) != kSensorNames.end())
+    out.sensor = out.name;
+  else
+    r.sink().add(nullptr, r.key_path("sensor"),
+                 "missing: which sensor's readings this plugin's poll() receives (dht22, bme680 or cpu)");
+}
+
+void read_grants(TableReader& r, PluginConfig& out) {
+  out.grants = out.role == PluginRole::dashboard ? std::vector<std::string>{"logging", "settings", "clock"}
+                                                 : kAllCapabilities;
+  const TomlValue* grants = r.get_raw("grants");
+  if (!grants) return;
+  const std::string expected = "expected an array of capability names (sensors, leds, logging, settings, clock)";
+  if (!grants->is_array()) {
+    r.sink().add(grants, r.key_path("grants"), expected + ", found " + toml_type_name(*grants));
+    return;
+  }
+  out.grants.clear();
+  for (const auto& g : grants->as_array()) {
+    if (g.is_string() &&
+        std::find(kAllCapabilities.begin(), kAllCapabilities.end(), g.as_string().str) != kAllCapabilities.end())
+      out.grants.push_back(g.as_string().str);
+    else
+      r.sink().add(&g, r.key_path("grants"), expected + ", found " + toml::format(g));
   }
 }
 
@@ -195,6 +243,8 @@ PluginConfig read_plugin(TableReader& r, const std::string& name, const std::str
       out.memory_pages = static_cast<std::uint32_t>((*bytes + kPage - 1) / kPage);
     }
   }
+  read_role(r, out);
+  read_grants(r, out);
   read_settings(r, out.settings);
   return out;
 }

@@ -41,6 +41,11 @@ void render_plugin(std::ostringstream& out, const PluginConfig& p) {
   out << "\n[plugins." << p.name << "]\n"
       << "enabled = " << bool_text(p.enabled) << "\n"
       << "path = " << quoted(p.path) << "\n";
+  out << "role = " << choice(p.role, {"sensor-logic", "dashboard"}) << "\n";
+  if (!p.sensor.empty()) out << "sensor = " << quoted(p.sensor) << "\n";
+  out << "grants = [";
+  for (std::size_t i = 0; i < p.grants.size(); ++i) out << (i ? ", " : "") << quoted(p.grants[i]);
+  out << "]\n";
   if (p.led) out << "led = " << *p.led << "\n";
   out << "fuel = " << p.fuel << "\n"
       << "memory = \"" << (static_cast<std::uint64_t>(p.memory_pages) * 64) << "KiB\"\n";
@@ -70,7 +75,9 @@ std::string render_config(const Config& c) {
   out << "]\nactive_low = " << bool_text(c.leds.active_low) << "\n"
       << "\n[logging]\nlevel = " << choice(c.logging.level, {"trace", "debug", "info", "warning", "error"})
       << "\nshow_sensor_data = " << bool_text(c.logging.show_sensor_data) << "\n"
-      << "\n[web]\nlisten = " << quoted(c.web.listen) << "\nport = " << c.web.port << "\n"
+      << "\n[web]\nlisten = " << quoted(c.web.listen) << "\nport = " << c.web.port
+      << "\ntoken = " << quoted(c.web.token)
+      << "\nhistory_retention = \"" << c.web.history_retention.count() / 1000 << "s\"\n"
       << "\n[simulation]\nseed = " << c.simulation.seed
       << "\ndht22_failure_rate = " << setting_text(c.simulation.dht22_failure_rate)
       << "\nbme680_present = " << bool_text(c.simulation.bme680_present)

@@ -18,6 +18,7 @@ std::shared_ptr<const CycleSnapshot> Cycle::run_once(io::WallTime now) {
   snapshot->number = stats_.cycles + 1;
   snapshot->time = now;
   snapshot->readings = image_.snapshot(now);
+  snapshot->sensor_counters = image_.counters();
 
   const CycleInputs inputs{snapshot->number, now, snapshot->readings};
   for (const auto& plugin : plugins_) plugin->run(inputs, led_buffer_);

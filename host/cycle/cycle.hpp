@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,6 +50,7 @@ struct CycleSnapshot {
   std::uint64_t number = 0;
   io::WallTime time{};
   std::vector<io::SensorReading> readings;
+  std::map<std::string, io::SensorCounters> sensor_counters;  // read successes/failures so far
   std::vector<bool> leds;
   std::string led_error;  // last LED write failure, if the last write failed
   CycleStats stats;
@@ -70,6 +72,9 @@ class Cycle {
   std::shared_ptr<const CycleSnapshot> run_once(io::WallTime now);
   // The latest published snapshot (never null after the first cycle). Any thread.
   std::shared_ptr<const CycleSnapshot> latest() const { return latest_.load(); }
+
+  // The buffer plugins write; the runtime turns a removed or disabled plugin's LED off in it.
+  io::LedBuffer& led_buffer() { return led_buffer_; }
 
   // Turns every LED off with one write (shutdown).
   bool all_leds_off(std::string& error);

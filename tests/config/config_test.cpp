@@ -67,7 +67,7 @@ TEST(Config, MisspelledSectionSuggestsTheKnownOne) {
 
 TEST(Config, UnknownKeyWithoutNeighbourListsKnownKeys) {
   auto message = one_error("[web]\nfrobnicate = true\n");
-  EXPECT_THAT(message, HasSubstr("known keys here: listen, port"));
+  EXPECT_THAT(message, HasSubstr("known keys here: history_retention, listen, port, token"));
 }
 
 TEST(Config, StringWhereNumberBelongs) {
@@ -114,6 +114,7 @@ TEST(Config, PluginsKeepFileOrderAndResolvePaths) {
 pins = [17, 27]
 [plugins.zeta]
 path = "zeta.wasm"
+sensor = "bme680"
 led = 1
 memory = "2MiB"
 fuel = 5000
@@ -122,6 +123,7 @@ threshold = 28.5
 label = "warm"
 [plugins.alpha]
 path = "/abs/alpha.wasm"
+role = "dashboard"
 enabled = false
 )", "x.toml", "/etc/sensorhost");
   ASSERT_TRUE(result.has_value()) << format_errors(result.error());
@@ -137,20 +139,45 @@ enabled = false
   EXPECT_EQ(result->plugins[1].name, "alpha");
   EXPECT_FALSE(result->plugins[1].enabled);
   EXPECT_EQ(result->plugins[1].path, "/abs/alpha.wasm");
+  EXPECT_EQ(zeta.sensor, "bme680");
+  EXPECT_EQ(zeta.grants, kAllCapabilities);
+  EXPECT_EQ(result->plugins[1].role, PluginRole::dashboard);
+  EXPECT_EQ(result->plugins[1].grants, (std::vector<std::string>{"logging", "settings", "clock"}));
+}
+
+TEST(Config, SensorLogicPluginNamesItsSensor) {
+  EXPECT_EQ(parse_ok("[plugins.dht22]\npath = \"d.wasm\"").plugins[0].sensor, "dht22");
+  EXPECT_THAT(one_error("[plugins.x]\npath = \"x.wasm\"\n"),
+              HasSubstr("plugins.x.sensor: missing: which sensor's readings this plugin's poll() receives"));
+  EXPECT_THAT(one_error("[plugins.x]\npath = \"x.wasm\"\nsensor = \"dht11\"\n"), HasSubstr("plugins.x.sensor"));
+}
+
+TEST(Config, GrantsNameKnownCapabilities) {
+  EXPECT_EQ(parse_ok("[plugins.dht22]\npath = \"d.wasm\"\ngrants = [\"logging\"]").plugins[0].grants,
+            (std::vector<std::string>{"logging"}));
+  EXPECT_THAT(one_error("[plugins.dht22]\npath = \"d.wasm\"\ngrants = [\"gpio\"]"),
+              HasSubstr("plugins.dht22.grants: expected an array of capability names"));
+}
+
+TEST(Config, WebTokenAndHistoryRetention) {
+  auto web = parse_ok("[web]\ntoken = \"s3cret\"\nhistory_retention = \"90min\"").web;
+  EXPECT_EQ(web.token, "s3cret");
+  EXPECT_EQ(web.history_retention, std::chrono::minutes(90));
+  EXPECT_THAT(one_error("[web]\nhistory_retention = \"5s\""), HasSubstr("web.history_retention: expected a duration"));
 }
 
 TEST(Config, PluginWithoutPathIsRefused) {
-  EXPECT_THAT(one_error("[plugins.x]\nenabled = true\n"), HasSubstr("plugins.x.path: missing"));
+  EXPECT_THAT(one_error("[plugins.x]\nenabled = true\nsensor = \"cpu\"\n"), HasSubstr("plugins.x.path: missing"));
 }
 
 TEST(Config, PluginLedMustExist) {
-  EXPECT_THAT(one_error("[leds]\npins = [17]\n[plugins.x]\npath = \"x.wasm\"\nled = 2\n"),
+  EXPECT_THAT(one_error("[leds]\npins = [17]\n[plugins.x]\npath = \"x.wasm\"\nsensor = \"cpu\"\nled = 2\n"),
               HasSubstr("plugins.x.led: LED 2 does not exist: [leds] pins lists 1 LED(s)"));
 }
 
 TEST(Config, PluginMemoryNeedsAUnitOrBytes) {
-  EXPECT_EQ(parse_ok("[plugins.x]\npath = \"x.wasm\"\nmemory = 131072").plugins[0].memory_pages, 2u);
-  EXPECT_THAT(one_error("[plugins.x]\npath = \"x.wasm\"\nmemory = \"lots\""), HasSubstr("expected a size from 64KiB"));
+  EXPECT_EQ(parse_ok("[plugins.x]\npath = \"x.wasm\"\nsensor = \"cpu\"\nmemory = 131072").plugins[0].memory_pages, 2u);
+  EXPECT_THAT(one_error("[plugins.x]\npath = \"x.wasm\"\nsensor = \"cpu\"\nmemory = \"lots\""), HasSubstr("expected a size from 64KiB"));
 }
 
 TEST(Config, SimulationFailureRateIsAShare) {
@@ -167,8 +194,13 @@ mode = "sim"
 [leds]
 pins = [5, 6]
 active_low = true
+[web]
+token = "t"
+history_retention = "2h"
 [plugins.p]
 path = "/p.wasm"
+sensor = "cpu"
+grants = ["sensors", "logging"]
 led = 1
 [plugins.p.settings]
 on = true
@@ -186,6 +218,10 @@ s = "a \"quoted\" word"
   ASSERT_EQ(again->plugins.size(), 1u);
   EXPECT_EQ(again->plugins[0].settings, original.plugins[0].settings);
   EXPECT_EQ(again->plugins[0].memory_pages, original.plugins[0].memory_pages);
+  EXPECT_EQ(again->plugins[0].sensor, "cpu");
+  EXPECT_EQ(again->plugins[0].grants, original.plugins[0].grants);
+  EXPECT_EQ(again->web.token, "t");
+  EXPECT_EQ(again->web.history_retention, std::chrono::hours(2));
 }
 
 TEST(Config, ShippedConfigsAreValid) {

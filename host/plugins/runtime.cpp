@@ -1,0 +1,189 @@
+#include "plugins/runtime.hpp"
+
+#include <algorithm>
+
+#include "platform/log.hpp"
+
+namespace sensorhost::plugins {
+
+namespace {
+
+log::Level event_level(PluginEvent::Kind kind) {
+  switch (kind) {
+    case PluginEvent::Kind::failed:
+    case PluginEvent::Kind::reload_failed:
+    case PluginEvent::Kind::backing_off:
+      return log::Level::warning;
+    default:
+      return log::Level::info;
+  }
+}
+
+std::uint64_t unix_ms(io::WallTime t) {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
+}
+
+}  // namespace
+
+PluginRuntime::PluginRuntime(const std::vector<config::PluginConfig>& plugins, RuntimeOptions options)
+    : options_(std::move(options)) {
+  env_.wall_now = options_.wall_now;
+  env_.steady_now = options_.steady_now;
+  env_.latest = [this](const std::string& sensor) { return latest(sensor); };
+  for (const auto& config : plugins) {
+    plugins_.push_back(make_plugin(config));
+    plugins_.back()->load_now();
+  }
+  publish_status();
+}
+
+PluginRuntime::~PluginRuntime() {
+  std::lock_guard lock(requests_mutex_);
+  for (auto& r : requests_)
+    r.reply.set_value(unexpected(AdminError{AdminError::Kind::conflict, "the service is stopping"}));
+  for (auto& p : plugins_) p->abandon_replies("the service is stopping");
+}
+
+std::unique_ptr<ManagedPlugin> PluginRuntime::make_plugin(const config::PluginConfig& config) {
+  return std::make_unique<ManagedPlugin>(
+      config, env_, options_.plugins,
+      [this](PluginEvent::Kind kind, const std::string& plugin, const std::string& message) { emit(kind, plugin, message); });
+}
+
+ManagedPlugin* PluginRuntime::find(const std::string& name) {
+  for (auto& p : plugins_)
+    if (p->name() == name) return p.get();
+  return nullptr;
+}
+
+std::optional<io::SensorReading> PluginRuntime::latest(const std::string& sensor) const {
+  // Start-up code runs on the loader thread, where no cycle is in progress.
+  if (!current_ || std::this_thread::get_id() != cycle_thread_.load()) return std::nullopt;
+  for (const auto& r : current_->readings)
+    if (r.sensor == sensor) return r;
+  return std::nullopt;
+}
+
+void PluginRuntime::run(const cycle::CycleInputs& inputs, io::LedBuffer& leds) {
+  cycle_thread_.store(std::this_thread::get_id());
+  serve_requests(leds);
+  adopt_finished_loads();
+  check_files(inputs.time);
+  current_ = &inputs;
+  for (auto& p : plugins_)
+    if (!p->is_dashboard()) p->run_sensor_logic(inputs, leds);
+  render_dashboards(inputs);
+  current_ = nullptr;
+  publish_status();
+}
+
+void PluginRuntime::serve_requests(io::LedBuffer& bank) {
+  std::deque<Request> requests;
+  {
+    std::lock_guard lock(requests_mutex_);
+    requests.swap(requests_);
+  }
+  for (auto& r : requests) {
+    ManagedPlugin* p = find(r.plugin);
+    if (!p) {
+      r.reply.set_value(unexpected(AdminError{AdminError::Kind::not_found, "no plugin named '" + r.plugin + "' is configured"}));
+      continue;
+    }
+    switch (r.action) {
+      case AdminAction::reload: loader_.submit(p->reload_task(std::move(r.reply))); break;
+      case AdminAction::rollback: r.reply.set_value(p->rollback()); break;
+      case AdminAction::enable: r.reply.set_value(p->set_enabled(true, bank)); break;
+      case AdminAction::disable: r.reply.set_value(p->set_enabled(false, bank)); break;
+    }
+  }
+}
+
+void PluginRuntime::adopt_finished_loads() {
+  for (auto& outcome : loader_.take_finished()) {
+    ManagedPlugin* p = find(outcome.plugin);
+    if (!p || p->generation() != outcome.generation) continue;  // removed or reconfigured meanwhile
+    p->adopt(std::move(outcome));
+  }
+}
+
+void PluginRuntime::check_files(io::WallTime now) {
+  for (auto& p : plugins_)
+    if (auto task = p->check_file(now)) loader_.submit(std::move(*task));
+}
+
+void PluginRuntime::render_dashboards(const cycle::CycleInputs& inputs) {
+  bool any = false;
+  for (auto& p : plugins_) {
+    if (!p->is_dashboard()) continue;
+    std::vector<api::PluginStatus> statuses;
+    for (const auto& q : plugins_) statuses.push_back(q->dashboard_status());
+    if (auto page = p->render(unix_ms(inputs.time), inputs.readings, statuses)) {
+      html_.store(std::make_shared<const std::string>(std::move(*page)));
+      any = true;
+    } else if (!p->healthy()) {
+      continue;  // a later dashboard may still render; none: the page falls back below
+    } else {
+      any = html_.load() != nullptr;  // one failed call keeps the last good page
+    }
+  }
+  if (!any) html_.store(nullptr);
+}
+
+void PluginRuntime::publish_status() {
+  auto statuses = std::make_shared<std::vector<PluginStatus>>();
+  statuses->reserve(plugins_.size());
+  for (const auto& p : plugins_) statuses->push_back(p->status());
+  status_.store(std::move(statuses));
+}
+
+void PluginRuntime::apply_config(const std::vector<config::PluginConfig>& plugins, io::LedBuffer& bank) {
+  std::vector<std::unique_ptr<ManagedPlugin>> next;
+  for (const auto& config : plugins) {
+    auto it = std::find_if(plugins_.begin(), plugins_.end(), [&](const auto& p) { return p && p->name() == config.name; });
+    if (it == plugins_.end()) {
+      next.push_back(make_plugin(config));
+      emit(PluginEvent::Kind::loaded, config.name, "added by the reloaded configuration; loading");
+      loader_.submit(next.back()->reload_task());
+      continue;
+    }
+    std::unique_ptr<ManagedPlugin> p = std::move(*it);
+    if (p->reconfigure(config, bank)) loader_.submit(p->reload_task());
+    next.push_back(std::move(p));
+  }
+  for (auto& gone : plugins_) {
+    if (!gone) continue;
+    gone->release_led(bank);
+    gone->abandon_replies("plugin " + gone->name() + " was removed from the configuration");
+    emit(PluginEvent::Kind::removed, gone->name(), "removed by the reloaded configuration");
+  }
+  plugins_ = std::move(next);
+  publish_status();
+}
+
+std::future<AdminResult> PluginRuntime::request(const std::string& plugin, AdminAction action) {
+  std::promise<AdminResult> reply;
+  auto answer = reply.get_future();
+  std::lock_guard lock(requests_mutex_);
+  requests_.push_back({plugin, action, std::move(reply)});
+  return answer;
+}
+
+std::uint64_t PluginRuntime::subscribe(std::function<void(const PluginEvent&)> listener) {
+  std::lock_guard lock(listeners_mutex_);
+  listeners_.emplace(next_listener_, std::move(listener));
+  return next_listener_++;
+}
+
+void PluginRuntime::unsubscribe(std::uint64_t id) {
+  std::lock_guard lock(listeners_mutex_);
+  listeners_.erase(id);
+}
+
+void PluginRuntime::emit(PluginEvent::Kind kind, const std::string& plugin, const std::string& message) {
+  log::write(event_level(kind), std::string(to_string(kind)) + ": " + message, {.plugin = plugin, .sensor = {}});
+  const PluginEvent event{kind, plugin, message, static_cast<std::int64_t>(unix_ms(env_.wall_now()))};
+  std::lock_guard lock(listeners_mutex_);
+  for (const auto& [id, listener] : listeners_) listener(event);
+}
+
+}  // namespace sensorhost::plugins
