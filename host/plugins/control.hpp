@@ -39,6 +39,7 @@ struct PluginStatus {
   std::uint64_t reloads = 0;             // successful hot swaps
   std::string last_error;                // the last failure or refused reload, with its reason
   std::string last_message;              // the last ok status line (sensor logic)
+  bool last_call_ok = true;              // the last call answered ok
   std::uint64_t fuel_used_last = 0;      // fuel the last call consumed
   std::uint64_t fuel_used_total = 0;
   std::uint64_t fuel_limit = 0;          // per call
@@ -79,8 +80,9 @@ class PluginControl {
   virtual ~PluginControl() = default;
   // The status of every configured plugin, in config order, as of the last cycle.
   virtual std::shared_ptr<const std::vector<PluginStatus>> status() const = 0;
-  // The page the dashboard plugin rendered in the last cycle; null when it is disabled,
-  // failing or not configured (the web server then renders its fallback page).
+  // The dashboard plugin's page for the latest cycle, rendered on the calling thread on
+  // first request and cached for that cycle; null when the plugin is disabled, failing
+  // or not configured (the web server then renders its fallback page).
   virtual std::shared_ptr<const std::string> dashboard_html() const = 0;
   // Carried out on the cycle thread at the next boundary.
   virtual std::future<AdminResult> request(const std::string& plugin, AdminAction action) = 0;

@@ -293,6 +293,7 @@ PluginStatus ManagedPlugin::status() const {
   s.reloads = reloads_;
   s.last_error = last_error_;
   s.last_message = last_message_;
+  s.last_call_ok = last_call_ok_;
   s.fuel_used_last = fuel_last_;
   s.fuel_used_total = fuel_total_;
   s.fuel_limit = config_.fuel;
@@ -308,12 +309,6 @@ PluginStatus ManagedPlugin::status() const {
   }
   s.backoff = supervisor_.current_backoff();
   return s;
-}
-
-api::PluginStatus ManagedPlugin::dashboard_status() const {
-  const bool ok = healthy() && last_call_ok_;
-  return {config_.name, ok,
-          !enabled_ ? "disabled" : ok ? last_message_ : (last_error_.empty() ? "not running" : last_error_)};
 }
 
 }  // namespace sensorhost::plugins

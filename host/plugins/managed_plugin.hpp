@@ -68,7 +68,6 @@ class ManagedPlugin {
   void abandon_replies(const std::string& why);
 
   PluginStatus status() const;
-  api::PluginStatus dashboard_status() const;
 
  private:
   bool callable(std::chrono::steady_clock::time_point now);

@@ -72,13 +72,25 @@ void PluginRuntime::run(const cycle::CycleInputs& inputs, io::LedBuffer& leds) {
   current_ = &inputs;
   for (auto& p : plugins_)
     if (!p->is_dashboard()) p->run_sensor_logic(inputs, leds);
-  render_dashboards(inputs);
   current_ = nullptr;
+  publish_inputs(inputs);
   publish_status();
 }
 
+template <class F>
+bool PluginRuntime::when_free(ManagedPlugin& p, F&& f) {
+  if (!p.is_dashboard()) {
+    f();
+    return true;
+  }
+  std::unique_lock lock(dashboard_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return false;
+  f();
+  return true;
+}
+
 void PluginRuntime::serve_requests(io::LedBuffer& bank) {
-  std::deque<Request> requests;
+  std::deque<Request> requests, busy;
   {
     std::lock_guard lock(requests_mutex_);
     requests.swap(requests_);
@@ -89,54 +101,82 @@ void PluginRuntime::serve_requests(io::LedBuffer& bank) {
       r.reply.set_value(unexpected(AdminError{AdminError::Kind::not_found, "no plugin named '" + r.plugin + "' is configured"}));
       continue;
     }
-    switch (r.action) {
-      case AdminAction::reload: loader_.submit(p->reload_task(std::move(r.reply))); break;
-      case AdminAction::rollback: r.reply.set_value(p->rollback()); break;
-      case AdminAction::enable: r.reply.set_value(p->set_enabled(true, bank)); break;
-      case AdminAction::disable: r.reply.set_value(p->set_enabled(false, bank)); break;
-    }
+    const bool served = when_free(*p, [&] {
+      switch (r.action) {
+        case AdminAction::reload: loader_.submit(p->reload_task(std::move(r.reply))); break;
+        case AdminAction::rollback: r.reply.set_value(p->rollback()); break;
+        case AdminAction::enable: r.reply.set_value(p->set_enabled(true, bank)); break;
+        case AdminAction::disable: r.reply.set_value(p->set_enabled(false, bank)); break;
+      }
+    });
+    if (!served) busy.push_back(std::move(r));
   }
+  std::lock_guard lock(requests_mutex_);
+  for (auto& r : busy) requests_.push_front(std::move(r));
 }
 
 void PluginRuntime::adopt_finished_loads() {
-  for (auto& outcome : loader_.take_finished()) {
+  for (auto& outcome : loader_.take_finished()) deferred_loads_.push_back(std::move(outcome));
+  std::deque<LoadOutcome> waiting;
+  for (auto& outcome : deferred_loads_) {
     ManagedPlugin* p = find(outcome.plugin);
     if (!p || p->generation() != outcome.generation) continue;  // removed or reconfigured meanwhile
-    p->adopt(std::move(outcome));
+    if (!when_free(*p, [&] { p->adopt(std::move(outcome)); })) waiting.push_back(std::move(outcome));
   }
+  deferred_loads_ = std::move(waiting);
 }
 
 void PluginRuntime::check_files(io::WallTime now) {
-  for (auto& p : plugins_)
-    if (auto task = p->check_file(now)) loader_.submit(std::move(*task));
+  for (auto& p : plugins_) {
+    std::optional<LoaderThread::Task> task;
+    when_free(*p, [&] { task = p->check_file(now); });
+    if (task) loader_.submit(std::move(*task));
+  }
 }
 
-void PluginRuntime::render_dashboards(const cycle::CycleInputs& inputs) {
-  bool any = false;
-  for (auto& p : plugins_) {
+void PluginRuntime::publish_inputs(const cycle::CycleInputs& inputs) {
+  inputs_.store(std::make_shared<const PublishedInputs>(PublishedInputs{inputs.number, inputs.time, inputs.readings}));
+}
+
+std::shared_ptr<const std::string> PluginRuntime::dashboard_html() const {
+  auto inputs = inputs_.load();
+  auto statuses = status_.load();
+  std::lock_guard lock(dashboard_mutex_);
+  if (!inputs || (rendered_ && rendered_for_ == inputs->number)) return rendered_;
+  std::vector<api::PluginStatus> plugins;
+  for (const auto& s : *statuses)
+    plugins.push_back({s.name, s.state == PluginState::running && s.last_call_ok,
+                       s.state != PluginState::running ? std::string(to_string(s.state)) + (s.last_error.empty() ? "" : ": " + s.last_error)
+                       : s.last_call_ok            ? s.last_message
+                                                   : s.last_error});
+  rendered_.reset();
+  for (const auto& p : plugins_) {
     if (!p->is_dashboard()) continue;
-    std::vector<api::PluginStatus> statuses;
-    for (const auto& q : plugins_) statuses.push_back(q->dashboard_status());
-    if (auto page = p->render(unix_ms(inputs.time), inputs.readings, statuses)) {
-      html_.store(std::make_shared<const std::string>(std::move(*page)));
-      any = true;
-    } else if (!p->healthy()) {
-      continue;  // a later dashboard may still render; none: the page falls back below
-    } else {
-      any = html_.load() != nullptr;  // one failed call keeps the last good page
+    if (auto page = p->render(unix_ms(inputs->time), inputs->readings, plugins)) {
+      rendered_ = std::make_shared<const std::string>(std::move(*page));
+      break;
     }
   }
-  if (!any) html_.store(nullptr);
+  rendered_for_ = inputs->number;
+  return rendered_;
 }
 
 void PluginRuntime::publish_status() {
+  auto previous = status_.load();
   auto statuses = std::make_shared<std::vector<PluginStatus>>();
   statuses->reserve(plugins_.size());
-  for (const auto& p : plugins_) statuses->push_back(p->status());
+  for (const auto& p : plugins_) {
+    if (when_free(*p, [&] { statuses->push_back(p->status()); })) continue;
+    // A render is in progress: the dashboard's last published status stands.
+    for (const auto& s : previous ? *previous : std::vector<PluginStatus>{})
+      if (s.name == p->name()) statuses->push_back(s);
+  }
   status_.store(std::move(statuses));
 }
 
 void PluginRuntime::apply_config(const std::vector<config::PluginConfig>& plugins, io::LedBuffer& bank) {
+  std::lock_guard lock(dashboard_mutex_);  // a reload may wait for a page being rendered
+  rendered_.reset();
   std::vector<std::unique_ptr<ManagedPlugin>> next;
   for (const auto& config : plugins) {
     auto it = std::find_if(plugins_.begin(), plugins_.end(), [&](const auto& p) { return p && p->name() == config.name; });
@@ -157,7 +197,9 @@ void PluginRuntime::apply_config(const std::vector<config::PluginConfig>& plugin
     emit(PluginEvent::Kind::removed, gone->name(), "removed by the reloaded configuration");
   }
   plugins_ = std::move(next);
-  publish_status();
+  auto statuses = std::make_shared<std::vector<PluginStatus>>();
+  for (const auto& p : plugins_) statuses->push_back(p->status());
+  status_.store(std::move(statuses));
 }
 
 std::future<AdminResult> PluginRuntime::request(const std::string& plugin, AdminAction action) {

@@ -6,8 +6,14 @@
 //   2. finished loads are swapped in (the boundary: no call of that plugin is running),
 //   3. every plugin file is checked (one stat); changed, settled files go to the loader,
 //   4. the sensor-logic plugins are called in config order, writing the LED buffer,
-//   5. the dashboard renders the page from this cycle's readings and plugin status,
-//   6. status and page are published for the control plane (atomic shared_ptr swaps).
+//   5. readings and status are published for the control plane (atomic shared_ptr swaps).
+//
+// The dashboard is not called by the cycle: its page is rendered on demand, on the web
+// server's thread that asks for it, from the latest published readings and status, and
+// cached per cycle. A dashboard plugin is only touched under dashboard_mutex_; the cycle
+// thread merely try-locks it, and when a render is in progress its bookkeeping for the
+// dashboard (swap, file check, admin) waits for the next cycle. So no page request ever
+// delays a cycle, and the cycle's time does not include the page.
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -48,7 +54,7 @@ class PluginRuntime final : public PluginControl, public cycle::PluginSlot {
 
   // PluginControl
   std::shared_ptr<const std::vector<PluginStatus>> status() const override { return status_.load(); }
-  std::shared_ptr<const std::string> dashboard_html() const override { return html_.load(); }
+  std::shared_ptr<const std::string> dashboard_html() const override;
   std::future<AdminResult> request(const std::string& plugin, AdminAction action) override;
   std::uint64_t subscribe(std::function<void(const PluginEvent&)> listener) override;
   void unsubscribe(std::uint64_t id) override;
@@ -68,8 +74,11 @@ class PluginRuntime final : public PluginControl, public cycle::PluginSlot {
   void serve_requests(io::LedBuffer& bank);
   void adopt_finished_loads();
   void check_files(io::WallTime now);
-  void render_dashboards(const cycle::CycleInputs& inputs);
+  void publish_inputs(const cycle::CycleInputs& inputs);
   void publish_status();
+  // Runs `f` on `p` now if `p` is not a dashboard or the dashboard lock is free.
+  template <class F>
+  bool when_free(ManagedPlugin& p, F&& f);
   void emit(PluginEvent::Kind kind, const std::string& plugin, const std::string& message);
   std::optional<io::SensorReading> latest(const std::string& sensor) const;
 
@@ -90,7 +99,17 @@ class PluginRuntime final : public PluginControl, public cycle::PluginSlot {
   std::uint64_t next_listener_ = 1;
 
   std::atomic<std::shared_ptr<const std::vector<PluginStatus>>> status_;
-  std::atomic<std::shared_ptr<const std::string>> html_;
+
+  struct PublishedInputs {
+    std::uint64_t number = 0;
+    io::WallTime time{};
+    std::vector<io::SensorReading> readings;
+  };
+  std::atomic<std::shared_ptr<const PublishedInputs>> inputs_;
+  mutable std::mutex dashboard_mutex_;
+  mutable std::uint64_t rendered_for_ = 0;  // the cycle number the cached page shows
+  mutable std::shared_ptr<const std::string> rendered_;
+  std::deque<LoadOutcome> deferred_loads_;  // dashboard loads that met a render in progress
 
   LoaderThread loader_;  // last: its thread stops before the members its tasks use go
 };
