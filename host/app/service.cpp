@@ -1,6 +1,7 @@
 #include "app/service.hpp"
 
 #include <cstdio>
+#include <fstream>
 #include <sstream>
 
 #include "config/loader.hpp"
@@ -12,6 +13,24 @@ namespace sensorhost::app {
 namespace {
 
 log::Level to_log_level(config::LogLevel level) { return static_cast<log::Level>(static_cast<int>(level)); }
+
+// "resident 11.2 MB (peak 12.0 MB)" from /proc/self/status, for the stop line.
+std::string memory_usage() {
+  std::ifstream status("/proc/self/status");
+  std::string line, rss = "?", hwm = "?";
+  auto mb = [](const std::string& l) {
+    std::ostringstream out;
+    out.setf(std::ios::fixed);
+    out.precision(1);
+    out << std::stod(l.substr(l.find(':') + 1)) / 1024.0 << " MB";
+    return out.str();
+  };
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) rss = mb(line);
+    if (line.rfind("VmHWM:", 0) == 0) hwm = mb(line);
+  }
+  return "resident " + rss + " (peak " + hwm + ")";
+}
 
 std::string dashboard_address(const config::WebConfig& web) {
   std::string host = (web.listen == "0.0.0.0" || web.listen == "::") ? "localhost" : web.listen;
@@ -34,6 +53,7 @@ std::string format_readings(const std::vector<io::SensorReading>& readings) {
 }
 
 std::string format_plugins(const std::vector<plugins::PluginStatus>& plugins) {
+  if (plugins.empty()) return "none configured";
   std::string out;
   for (const auto& p : plugins) {
     out += (out.empty() ? "" : " | ") + p.name + ": ";
@@ -87,25 +107,44 @@ int Service::run() {
   cycle_ = std::make_unique<cycle::Cycle>(image_, *leds_, interval);
   plugins_ = std::make_shared<plugins::PluginRuntime>(config_.plugins);
   cycle_->set_plugins({plugins_});
-  log::info("cycle every " + std::to_string(config_.polling.interval.count()) + " ms; dashboard address " +
-            dashboard_address(config_.web) + " (the web server is not part of this build yet)");
+  if (!start_web()) return 1;
+  log::info("cycle every " + std::to_string(config_.polling.interval.count()) + " ms");
 
   runner_.run(
       *cycle_, options_.max_cycles, [this](const cycle::CycleSnapshot& s) { return after_cycle(s); },
       [this] { reload(); });
 
   systemd_.stopping();
+  web_->stop();
   std::string error;
   if (!cycle_->all_leds_off(error)) log::warning("could not turn the LEDs off: " + error);
   poller_.stop();
   const auto& stats = cycle_->latest() ? cycle_->latest()->stats : cycle::CycleStats{};
   log::info("stopped after " + std::to_string(stats.cycles) + " cycles (" + std::to_string(stats.overruns) +
-            " overruns)");
+            " overruns); " + memory_usage());
   return 0;
+}
+
+bool Service::start_web() {
+  web::ServerSources sources;
+  sources.plugins = plugins_.get();
+  sources.version = SENSORHOST_VERSION;
+  sources.cycle_interval = config_.polling.interval;
+  web_ = std::make_unique<web::Server>(config_.web, std::move(sources));
+  if (auto started = web_->start(); !started) {
+    log::error("web: " + started.error() + " (set [web] listen/port in " + config_.source + ")");
+    return false;
+  }
+  config::WebConfig bound = config_.web;
+  bound.port = web_->port();
+  log::info("dashboard on " + dashboard_address(bound) + ", API under /api, metrics at /metrics" +
+            (config_.web.token.empty() ? " (plugin admin off: no [web] token)" : ""));
+  return true;
 }
 
 bool Service::after_cycle(const cycle::CycleSnapshot& snapshot) {
   systemd_.watchdog(cycle::SteadyClock::now());
+  web_->on_cycle(cycle_->latest());
   if (!ready_sent_ && snapshot.led_error.empty()) {
     systemd_.ready();
     ready_sent_ = true;
@@ -148,6 +187,8 @@ void Service::reload() {
   const auto interval = std::chrono::duration_cast<std::chrono::nanoseconds>(config_.polling.interval);
   cycle_->set_interval(interval);
   runner_.set_interval(interval);
+  web_->set_cycle_interval(config_.polling.interval);
+  web_->set_token(config_.web.token);
   log::info("reload: configuration reloaded from " + options_.config_path);
   systemd_.ready();
 }

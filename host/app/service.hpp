@@ -13,6 +13,7 @@
 #include "io/process_image.hpp"
 #include "io/sensor_poller.hpp"
 #include "plugins/runtime.hpp"
+#include "web/server.hpp"
 #include "platform/systemd_notify.hpp"
 
 namespace sensorhost::app {
@@ -37,6 +38,7 @@ class Service {
 
  private:
   bool start_io(const config::Config& config);
+  bool start_web();
   void reload();
   bool after_cycle(const cycle::CycleSnapshot& snapshot);
   void apply_logging(const config::Config& config);
@@ -49,6 +51,7 @@ class Service {
   std::unique_ptr<io::LedOutput> previous_leds_;  // kept until the cycle stops using it
   std::unique_ptr<cycle::Cycle> cycle_;
   std::shared_ptr<plugins::PluginRuntime> plugins_;
+  std::unique_ptr<web::Server> web_;  // after plugins_: stops before the runtime goes
   cycle::CycleRunner runner_;  // exists from construction, so an early signal is not lost
   platform::SystemdNotifier systemd_;
   bool ready_sent_ = false;
