@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <string>
 
@@ -64,8 +65,22 @@ std::string write_config(const std::string& name, const std::string& text) {
   return path;
 }
 
+// Port 0: tests run in parallel, each service on an ephemeral port of its own.
 const char* kFast = "[polling]\ninterval = \"20ms\"\n[hardware]\nmode = \"sim\"\n[leds]\npins = [1, 2]\n"
-                    "[logging]\nshow_sensor_data = true\n";
+                    "[logging]\nshow_sensor_data = true\n[web]\nlisten = \"127.0.0.1\"\nport = 0\n";
+
+// kFast plus one plugin `counter` (a test component) from `path`.
+std::string with_counter(const std::string& path, bool enabled = true) {
+  return std::string(kFast) + "[plugins.counter]\npath = \"" + path + "\"\nsensor = \"dht22\"\nled = 1\nenabled = " +
+         (enabled ? "true" : "false") + "\n";
+}
+
+void copy_over(const std::string& from, const std::string& to) {
+  const std::string tmp = to + ".tmp";
+  std::ifstream in(from, std::ios::binary);
+  std::ofstream(tmp, std::ios::binary) << in.rdbuf();
+  std::rename(tmp.c_str(), to.c_str());
+}
 
 }  // namespace
 
@@ -112,6 +127,27 @@ TEST(ServiceProcess, SighupWithBadConfigKeepsRunningThenGoodConfigReloads) {
   ::kill(child.pid, SIGHUP);
   ASSERT_TRUE(child.wait_for("configuration reloaded")) << child.log;
   ::kill(child.pid, SIGINT);
+  ASSERT_TRUE(child.wait_for("stopped after")) << child.log;
+  EXPECT_EQ(child.exit_code(), 0);
+}
+
+TEST(ServiceProcess, ReplacedPluginFileRunsWithoutARestartAndSighupDisablesIt) {
+  const std::string components = SENSORHOST_TEST_RUNTIME_COMPONENTS;
+  const std::string plugin = ::testing::TempDir() + "counter.wasm";
+  copy_over(components + "/counter-v1.wasm", plugin);
+  std::string path = write_config("plugins.toml", with_counter(plugin));
+  auto child = spawn({"--config", path});
+  ASSERT_TRUE(child.wait_for("counter: v1 poll 2")) << child.log;
+  copy_over(components + "/counter-v2.wasm", plugin);
+  ASSERT_TRUE(child.wait_for("reloaded: now running version")) << child.log;
+  ASSERT_TRUE(child.wait_for("counter: v2 poll")) << child.log;
+  EXPECT_NE(child.log.find("state carried over"), std::string::npos);
+
+  write_config("plugins.toml", with_counter(plugin, false));
+  ::kill(child.pid, SIGHUP);
+  ASSERT_TRUE(child.wait_for("[plugin=counter] disabled")) << child.log;
+  ASSERT_TRUE(child.wait_for("counter: disabled")) << child.log;
+  ::kill(child.pid, SIGTERM);
   ASSERT_TRUE(child.wait_for("stopped after")) << child.log;
   EXPECT_EQ(child.exit_code(), 0);
 }
