@@ -139,7 +139,7 @@ void read_logging(TableReader& r, LoggingConfig& out) {
 void read_web(TableReader& r, WebConfig& out) {
   r.get_string("listen", out.listen);
   std::int64_t port = out.port;
-  r.get_int("port", port, 1, 65535);
+  r.get_int("port", port, 0, 65535);  // 0: an ephemeral port (tests, benchmarks)
   out.port = static_cast<std::uint16_t>(port);
   r.get_string("token", out.token);
   if (const TomlValue* v = r.get_raw("history_retention")) {

@@ -58,7 +58,7 @@ ManagedPlugin* PluginRuntime::find(const std::string& name) {
 
 std::optional<io::SensorReading> PluginRuntime::latest(const std::string& sensor) const {
   // Start-up code runs on the loader thread, where no cycle is in progress.
-  if (!current_ || std::this_thread::get_id() != cycle_thread_.load()) return std::nullopt;
+  if (std::this_thread::get_id() != cycle_thread_.load() || !current_) return std::nullopt;
   for (const auto& r : current_->readings)
     if (r.sensor == sensor) return r;
   return std::nullopt;

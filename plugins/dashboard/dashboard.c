@@ -1,54 +1,333 @@
-// dashboard: minimal HTML rendering (issue 5 gives it the real page). Its world has
-// no LED or hardware access.
+// dashboard: renders the dashboard page from one cycle's snapshot. Its world has no LED
+// or hardware access (logging, settings and clock only).
+//
+// The page shows the readings without JavaScript; /assets/dashboard.js then updates it in
+// place from the live events. The markup contract the script relies on (data-* attributes)
+// is described in host/web/assets/README.md; the host's fallback page follows it too.
+//
+// Called every cycle under a fuel budget, so no printf: the page is appended piecewise into
+// one arena buffer sized from the previous render, which makes a render a few hundred
+// thousand instructions for a typical snapshot.
 #include "dashboard.h"
 
-#include <stdio.h>
-#include <stdlib.h>
+#include <math.h>
 
-#include <sensorhost/log.h>
-
-// Appends formatted text to a growing heap buffer.
 typedef struct {
   char* data;
   size_t len, cap;
-} buffer_t;
+} page_t;
 
-__attribute__((format(printf, 2, 3))) static void append(buffer_t* b, const char* fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n <= 0) return;
-  if (b->len + (size_t)n + 1 > b->cap) {
-    b->cap = (b->len + (size_t)n + 1) * 2;
-    b->data = cabi_realloc(b->data, b->len, 1, b->cap);
+// The previous page's size: the next buffer starts big enough, so it is rarely regrown.
+static size_t size_hint = 8192;
+
+static void reserve(page_t* p, size_t extra) {
+  if (p->len + extra <= p->cap) return;
+  size_t cap = p->cap ? p->cap * 2 : size_hint;
+  while (cap < p->len + extra) cap *= 2;
+  p->data = cabi_realloc(p->data, p->len, 1, cap);
+  p->cap = cap;
+}
+
+// memory.copy is one instruction for the interpreter, libc's memcpy a loop of dozens per
+// 16 bytes; the plugin build does not enable bulk memory, so this function asks for it.
+__attribute__((target("bulk-memory"))) static void copy_bytes(char* to, const char* from, size_t n) {
+  __builtin_memcpy(to, from, n);
+}
+
+static void put_n(page_t* p, const char* s, size_t n) {
+  reserve(p, n);
+  copy_bytes(p->data + p->len, s, n);
+  p->len += n;
+}
+
+static void put(page_t* p, const char* s) { put_n(p, s, strlen(s)); }
+
+// A string literal, its length known at compile time (no strlen loop in the interpreter).
+#define PUT(p, literal) put_n(p, "" literal, sizeof(literal) - 1)
+
+// Text from readings, plugins and settings, escaped for element content and for
+// double-quoted attribute values alike. Runs of plain text are copied at once.
+static void put_text(page_t* p, wit_string_t s) {
+  size_t run = 0;
+  for (size_t i = 0; i < s.len; ++i) {
+    const char c = s.ptr[i];
+    if ((unsigned char)c > '>' || (c != '&' && c != '<' && c != '>' && c != '"' && c != '\'')) continue;
+    put_n(p, s.ptr + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '&': PUT(p, "&amp;"); break;
+      case '<': PUT(p, "&lt;"); break;
+      case '>': PUT(p, "&gt;"); break;
+      case '"': PUT(p, "&quot;"); break;
+      default: PUT(p, "&#39;");
+    }
   }
-  va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  b->len += (size_t)n;
+  put_n(p, s.ptr + run, s.len - run);
+}
+
+// ` name="value"`, the value escaped.
+static inline __attribute__((always_inline)) void put_attr(page_t* p, const char* name, wit_string_t value) {
+  PUT(p, " ");
+  put(p, name);
+  PUT(p, "=\"");
+  put_text(p, value);
+  PUT(p, "\"");
+}
+
+// <p class="cls" data-field="field">text</p>, hidden unless `shown` (dashboard.js
+// fills and shows it later).
+static inline __attribute__((always_inline)) void put_field_paragraph(page_t* p, const char* cls, const char* field, wit_string_t text, bool shown) {
+  PUT(p, "<p");
+  put_attr(p, "class", wit_string_view(cls));
+  put_attr(p, "data-field", wit_string_view(field));
+  if (!shown) PUT(p, " hidden");
+  PUT(p, ">");
+  if (shown) put_text(p, text);
+  PUT(p, "</p>");
+}
+
+// A quantity's label: "gas_resistance" -> "gas resistance".
+static void put_label(page_t* p, wit_string_t s) {
+  const size_t start = p->len;
+  put_text(p, s);
+  for (size_t i = start; i < p->len; ++i)
+    if (p->data[i] == '_') p->data[i] = ' ';
+}
+
+static void put_u64(page_t* p, uint64_t v) {
+  char digits[20];
+  size_t n = 0;
+  do {
+    digits[n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  reserve(p, n);
+  while (n) p->data[p->len++] = digits[--n];
+}
+
+static void put_padded2(page_t* p, uint64_t v) {
+  if (v < 10) put_n(p, "0", 1);
+  put_u64(p, v);
+}
+
+// A value as the page shows it (dashboard.js formats the same way): one decimal below
+// 100, none above; "–" for a value that is not a number.
+static void put_value(page_t* p, double v) {
+  if (!isfinite(v)) {
+    PUT(p, "\xe2\x80\x93");
+    return;
+  }
+  const bool decimal = fabs(v) < 100.0;
+  const double scaled = round(fabs(v) * (decimal ? 10.0 : 1.0));
+  const uint64_t n = (uint64_t)scaled;
+  if (v < 0 && n != 0) put_n(p, "-", 1);
+  put_u64(p, decimal ? n / 10 : n);
+  if (decimal) {
+    put_n(p, ".", 1);
+    put_u64(p, n % 10);
+  }
+}
+
+// Units as people write them; anything else is shown as the sensor gives it.
+static void put_unit(page_t* p, wit_string_t unit) {
+  if (wit_string_equals(unit, "C"))
+    PUT(p, "\xc2\xb0" "C");
+  else if (wit_string_equals(unit, "ohm"))
+    PUT(p, "\xce\xa9");
+  else
+    put_text(p, unit);
+}
+
+// "HH:MM:SS UTC" (the plugin has no time zone; dashboard.js shows local time).
+static void put_time(page_t* p, uint64_t ms) {
+  const uint64_t s = ms / 1000;
+  put_padded2(p, s / 3600 % 24);
+  put_n(p, ":", 1);
+  put_padded2(p, s / 60 % 60);
+  put_n(p, ":", 1);
+  put_padded2(p, s % 60);
+  PUT(p, " UTC");
+}
+
+static void put_time_element(page_t* p, const char* field, uint64_t ms) {
+  PUT(p, "<time data-field=\"");
+  put(p, field);
+  PUT(p, "\" data-ms=\"");
+  put_u64(p, ms);
+  PUT(p, "\">");
+  put_time(p, ms);
+  PUT(p, "</time>");
+}
+
+static const char* status_name(types_status_t s) {
+  return s == TYPES_STATUS_OK ? "ok" : s == TYPES_STATUS_STALE ? "stale" : "error";
+}
+
+static const char* source_name(types_source_t s) {
+  static const char* const names[] = {"sim", "gpiod", "iio", "i2c", "sysfs"};
+  return s < sizeof names / sizeof names[0] ? names[s] : "unknown";
+}
+
+// A text setting, or `fallback` when it is unset or not text.
+static wit_string_t text_setting(const char* key, const char* fallback) {
+  option_types_setting_value_t v = settings_get(wit_string_view(key));
+  if (v.is_some && v.val.tag == TYPES_SETTING_VALUE_TEXT) return v.val.val.text;
+  return wit_string_view(fallback);
+}
+
+static void put_head(page_t* p, wit_string_t title, uint64_t generated_ms, wit_string_t history) {
+  PUT(p,
+      "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<meta name=\"color-scheme\" content=\"light dark\">\n<title>");
+  put_text(p, title);
+  PUT(p,
+      "</title>\n<link rel=\"icon\" href=\"/assets/icon.svg\">\n"
+      "<link rel=\"stylesheet\" href=\"/assets/uplot.css\">\n"
+      "<link rel=\"stylesheet\" href=\"/assets/dashboard.css\">\n"
+      "<script src=\"/assets/uplot.js\" defer></script>\n"
+      "<script src=\"/assets/dashboard.js\" defer></script>\n</head>\n"
+      "<body data-dashboard data-generated-ms=\"");
+  put_u64(p, generated_ms);
+  PUT(p, "\"");
+  put_attr(p, "data-history", history);
+  PUT(p,
+      ">\n<header class=\"topbar\">\n<div class=\"brand\"><span class=\"logo\" aria-hidden=\"true\"></span><h1>");
+  put_text(p, title);
+  PUT(p,
+      "</h1></div>\n<div class=\"status\"><span class=\"conn\" data-conn=\"static\" role=\"status\">"
+      "<span class=\"dot\" aria-hidden=\"true\"></span><span data-field=\"conn\">snapshot</span></span>"
+      "<span class=\"updated\">updated ");
+  put_time_element(p, "updated", generated_ms);
+  PUT(p, "</span></div>\n</header>\n<main class=\"grid\">\n");
+}
+
+static void put_measurement(page_t* p, wit_string_t sensor, const types_measurement_t* m) {
+  PUT(p, "<div class=\"value\"");
+  put_attr(p, "data-sensor", sensor);
+  put_attr(p, "data-quantity", m->quantity);
+  PUT(p, "><dt>");
+  put_label(p, m->quantity);
+  PUT(p, "</dt><dd><span class=\"number\" data-field=\"value\">");
+  put_value(p, m->value);
+  PUT(p, "</span> <span class=\"unit\" data-field=\"unit\">");
+  put_unit(p, m->unit);
+  PUT(p, "</span></dd></div>");
+}
+
+static void put_reading(page_t* p, const types_reading_t* r) {
+  const char* status = status_name(r->status);
+  PUT(p, "<article class=\"sensor\"");
+  put_attr(p, "data-sensor", r->sensor);
+  put_attr(p, "data-status", wit_string_view(status));
+  PUT(p, ">\n<header><h3>");
+  put_text(p, r->sensor);
+  PUT(p, "</h3><span class=\"badge\" data-field=\"status\">");
+  put(p, status);
+  PUT(p, "</span></header>\n<dl class=\"values\">");
+  for (size_t j = 0; j < r->values.len; ++j) put_measurement(p, r->sensor, &r->values.ptr[j]);
+  PUT(p, "</dl>\n");
+  put_field_paragraph(p, "error", "error", r->error, r->error.len > 0);
+  PUT(p, "\n<footer><span data-field=\"source\">");
+  put(p, source_name(r->source));
+  PUT(p, "</span> \xc2\xb7 ");
+  put_time_element(p, "time", r->timestamp_ms);
+  PUT(p, "</footer>\n</article>\n");
+}
+
+static void put_readings(page_t* p, const list_types_reading_t* readings) {
+  PUT(p, "<section class=\"panel readings\" aria-labelledby=\"h-readings\">\n<h2 id=\"h-readings\">Sensors</h2>\n"
+         "<div class=\"sensors\" data-readings>\n");
+  for (size_t i = 0; i < readings->len; ++i) put_reading(p, &readings->ptr[i]);
+  if (readings->len == 0) PUT(p, "<p class=\"empty\" data-empty>No readings yet.</p>\n");
+  PUT(p, "</div>\n</section>\n");
+}
+
+// The LED bank: lamps for the labels of the `led_labels` setting ("comfort, air, system");
+// dashboard.js adds any further LEDs and lights them from the live readings.
+static void put_leds(page_t* p, wit_string_t labels) {
+  PUT(p, "<section class=\"panel leds\" aria-labelledby=\"h-leds\">\n<h2 id=\"h-leds\">LEDs</h2>\n"
+         "<div class=\"ledbank\" data-leds>");
+  size_t index = 0, start = 0;
+  for (size_t i = 0; labels.len && i <= labels.len; ++i) {
+    if (i < labels.len && labels.ptr[i] != ',') continue;
+    size_t a = start, b = i;
+    while (a < b && labels.ptr[a] == ' ') ++a;
+    while (b > a && labels.ptr[b - 1] == ' ') --b;
+    PUT(p, "<div class=\"led\" data-led=\"");
+    put_u64(p, index++);
+    PUT(p, "\" data-on=\"unknown\"><span class=\"lamp\" aria-hidden=\"true\"></span><span class=\"label\">");
+    put_text(p, (wit_string_t){labels.ptr + a, b - a});
+    PUT(p, "</span></div>");
+    start = i + 1;
+  }
+  PUT(p, "</div>\n</section>\n");
+}
+
+static void put_plugins(page_t* p, const list_types_plugin_status_t* plugins) {
+  PUT(p, "<section class=\"panel plugins\" aria-labelledby=\"h-plugins\">\n<h2 id=\"h-plugins\">Plugins</h2>\n"
+         "<ul class=\"plugin-list\" data-plugins>\n");
+  for (size_t i = 0; i < plugins->len; ++i) {
+    const types_plugin_status_t* s = &plugins->ptr[i];
+    PUT(p, "<li class=\"plugin\"");
+    put_attr(p, "data-plugin", s->name);
+    put_attr(p, "data-healthy", wit_string_view(s->healthy ? "true" : "false"));
+    PUT(p, "><span class=\"lamp\" aria-hidden=\"true\"></span><span class=\"name\">");
+    put_text(p, s->name);
+    PUT(p, "</span><span class=\"state\" data-field=\"state\">");
+    put(p, s->healthy ? "running" : "failing");
+    PUT(p, "</span><span class=\"counts\" data-field=\"counts\"></span>");
+    // A healthy plugin's message is its status line, a failing one's is its last error.
+    put_field_paragraph(p, "message", "message", s->message, s->healthy);
+    put_field_paragraph(p, "error", "last-error", s->message, !s->healthy);
+    PUT(p, "</li>\n");
+  }
+  PUT(p, "</ul>\n</section>\n");
+}
+
+// True when an earlier reading already has `quantity` (snapshots are small: a few
+// sensors of a few quantities, so a scan beats a set).
+static bool seen_before(const list_types_reading_t* readings, size_t i, size_t j) {
+  const wit_string_t q = readings->ptr[i].values.ptr[j].quantity;
+  for (size_t a = 0; a <= i; ++a)
+    for (size_t b = 0; b < (a == i ? j : readings->ptr[a].values.len); ++b) {
+      const wit_string_t o = readings->ptr[a].values.ptr[b].quantity;
+      if (o.len == q.len && memcmp(o.ptr, q.ptr, q.len) == 0) return true;
+    }
+  return false;
+}
+
+// One chart per quantity; dashboard.js draws them from /api/history and the live events.
+static void put_charts(page_t* p, const list_types_reading_t* readings) {
+  PUT(p, "<section class=\"panel history\" aria-labelledby=\"h-history\">\n<h2 id=\"h-history\">History</h2>\n"
+         "<div class=\"charts\" data-charts>\n");
+  for (size_t i = 0; i < readings->len; ++i)
+    for (size_t j = 0; j < readings->ptr[i].values.len; ++j) {
+      if (seen_before(readings, i, j)) continue;
+      const types_measurement_t* m = &readings->ptr[i].values.ptr[j];
+      PUT(p, "<figure class=\"chart\"");
+      put_attr(p, "data-chart", m->quantity);
+      PUT(p, "><figcaption>");
+      put_label(p, m->quantity);
+      PUT(p, " <span class=\"unit\">");
+      put_unit(p, m->unit);
+      PUT(p, "</span></figcaption><div class=\"plot\" data-plot></div></figure>\n");
+    }
+  PUT(p, "</div>\n</section>\n");
 }
 
 result_string_string_t dashboard_render_render(dashboard_render_dashboard_input_t input) {
-  buffer_t b = {0};
-  append(&b, "<html><body><h1>sensorhost</h1><table>");
-  for (size_t i = 0; i < input.readings.len; ++i) {
-    const types_reading_t* r = &input.readings.ptr[i];
-    for (size_t j = 0; j < r->values.len; ++j) {
-      const types_measurement_t* m = &r->values.ptr[j];
-      append(&b, "<tr><td>%.*s</td><td>%.*s</td><td>%.2f %.*s</td></tr>", (int)r->sensor.len, r->sensor.ptr,
-             (int)m->quantity.len, m->quantity.ptr, m->value, (int)m->unit.len, m->unit.ptr);
-    }
-  }
-  append(&b, "</table><ul>");
-  for (size_t i = 0; i < input.plugins.len; ++i) {
-    const types_plugin_status_t* p = &input.plugins.ptr[i];
-    append(&b, "<li>%.*s: %s</li>", (int)p->name.len, p->name.ptr, p->healthy ? "ok" : "failing");
-  }
-  append(&b, "</ul></body></html>");
-  sh_debug("rendered %zu bytes", b.len);
+  page_t p = {0};
+  put_head(&p, text_setting("title", "sensorhost"), input.generated_ms, text_setting("history", "1h"));
+  put_readings(&p, &input.readings);
+  put_leds(&p, text_setting("led_labels", ""));
+  put_plugins(&p, &input.plugins);
+  put_charts(&p, &input.readings);
+  PUT(&p, "</main>\n<footer class=\"foot\">sensorhost \xc2\xb7 page rendered by the dashboard plugin</footer>\n"
+          "</body>\n</html>\n");
+  size_hint = p.len + p.len / 4;
   result_string_string_t r = {0};
-  r.val.ok.ptr = b.data;
-  r.val.ok.len = b.len;
+  r.val.ok.ptr = p.data;
+  r.val.ok.len = p.len;
   return r;
 }

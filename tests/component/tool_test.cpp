@@ -63,7 +63,7 @@ TEST(ComponentTool, InspectPrintsTheWorldInWit) {
 TEST(ComponentTool, InvokeCallsAnExportWithJson) {
   ToolRun r = invoke(ct::plugin_component("dht22"), kPoll, {kReading});
   ASSERT_EQ(r.code, kOk) << r.err;
-  EXPECT_EQ(last_line(r.out), R"j({"ok":"31.0 C hot (poll 1)"})j");
+  EXPECT_EQ(last_line(r.out), R"j({"ok":"ALARM: 31.0 C above 28.0"})j");
   EXPECT_NE(r.err.find("fuel used:"), std::string::npos);
 }
 
@@ -164,7 +164,7 @@ TEST(ComponentToolBinary, InspectAndInvokeThroughTheCommandLine) {
   EXPECT_NE(inspect.out.find("world dht22 {"), std::string::npos) << inspect.out;
   ToolRun poll = run_tool("invoke " + dht22 + " '" + kPoll + "' '" + kReading + "'");
   EXPECT_EQ(poll.code, 0);
-  EXPECT_EQ(last_line(poll.out), R"j({"ok":"31.0 C hot (poll 1)"})j");
+  EXPECT_EQ(last_line(poll.out), R"j({"ok":"ALARM: 31.0 C above 28.0"})j");
   EXPECT_EQ(run_tool("invoke " + dht22 + " '" + kPoll + "' '{}'").code, 2);
   EXPECT_EQ(run_tool("invoke " + dht22 + " '" + kPoll + "' '" + kReading + "' --fuel 100").code, 1);
   EXPECT_EQ(run_tool("inspect wit/types.wit").code, 2);

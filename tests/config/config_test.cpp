@@ -76,11 +76,11 @@ TEST(Config, StringWhereNumberBelongs) {
 }
 
 TEST(Config, KeyColumnPointsAtIndentedKey) {
-  auto errors = parse_bad("[web]\n   port = 0\n");
+  auto errors = parse_bad("[web]\n   port = 65536\n");
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].line, 2u);
   EXPECT_EQ(errors[0].column, 4u);
-  EXPECT_THAT(errors[0].message, HasSubstr("from 1 to 65535"));
+  EXPECT_THAT(errors[0].message, HasSubstr("from 0 to 65535"));
 }
 
 TEST(Config, EveryErrorIsReportedNotJustTheFirst) {

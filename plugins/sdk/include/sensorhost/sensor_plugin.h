@@ -1,19 +1,57 @@
 // Helpers for the sensor worlds (dht22, bme680, pi-monitor): settings, readings, LED,
-// state. Include after the world's generated header:
+// alarms, versioned state. Include after the world's generated header:
 //   #include "dht22.h"
 //   #include <sensorhost/sensor_plugin.h>
 #pragma once
+#include <sensorhost/format.h>
 #include <sensorhost/log.h>
 
-// A numeric setting from [plugins.NAME.settings], or `fallback` when unset or not a number.
-static inline double sh_setting_number(const char* key, double fallback) {
+// ---- Settings ([plugins.NAME.settings] in host.toml, read on every poll so that a
+// reloaded config takes effect without recompiling) ----
+
+// Logs `fmt` the first time it is called for `key` (a string literal), so a bad setting is
+// reported once rather than on every poll.
+static inline void sh_warn_once(const char* key, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline void sh_warn_once(const char* key, const char* fmt, ...) {
+  static const char* warned[16];
+  for (size_t i = 0; i < sizeof warned / sizeof warned[0]; ++i) {
+    if (warned[i] == key) return;
+    if (!warned[i]) {
+      warned[i] = key;
+      break;
+    }
+  }
+  va_list ap;
+  va_start(ap, fmt);
+  sh_vlogf(LOGGING_LEVEL_WARN, fmt, ap);
+  va_end(ap);
+}
+
+// A numeric setting (integer or number) within [lo, hi]; `fallback` when it is unset.
+// A value of another type or out of range also gives `fallback`, with a warning once.
+static inline double sh_setting_in(const char* key, double fallback, double lo, double hi) {
   option_types_setting_value_t v = settings_get(wit_string_view(key));
+  if (!v.is_some) return fallback;
   double out = fallback;
-  if (v.is_some && v.val.tag == TYPES_SETTING_VALUE_NUMBER) out = v.val.val.number;
-  if (v.is_some && v.val.tag == TYPES_SETTING_VALUE_INTEGER) out = (double)v.val.val.integer;
-  if (v.is_some) types_setting_value_free(&v.val);
+  bool numeric = true;
+  if (v.val.tag == TYPES_SETTING_VALUE_NUMBER) out = v.val.val.number;
+  else if (v.val.tag == TYPES_SETTING_VALUE_INTEGER) out = (double)v.val.val.integer;
+  else numeric = false;
+  types_setting_value_free(&v.val);
+  // `!(out >= lo && out <= hi)` also catches NaN.
+  if (!numeric || !(out >= lo && out <= hi)) {
+    sh_warn_once(key, "setting %s: expected a number in %g..%g, using the default %g", key, lo, hi, fallback);
+    return fallback;
+  }
   return out;
 }
+
+// A numeric setting of any finite value; `fallback` when unset or not a number.
+static inline double sh_setting_number(const char* key, double fallback) {
+  return sh_setting_in(key, fallback, -1e300, 1e300);
+}
+
+// ---- Readings ----
 
 // The value of `quantity` in a sample; false when the sample does not have it.
 static inline bool sh_quantity(const types_reading_t* sample, const char* quantity, double* out) {
@@ -25,15 +63,35 @@ static inline bool sh_quantity(const types_reading_t* sample, const char* quanti
   return false;
 }
 
+// Why a sample must not be evaluated ("stale reading: ...", "sensor error: ..."), as an
+// arena string; an empty string when its status is ok. Plugins keep their alarm state
+// on such samples instead of flapping, and say so in their status line.
+static inline wit_string_t sh_sample_problem(const types_reading_t* sample) {
+  const char* what = sample->status == TYPES_STATUS_STALE ? "stale reading" : "sensor error";
+  if (sample->status == TYPES_STATUS_OK) return (wit_string_t){NULL, 0};
+  if (sample->error.len == 0) return wit_string_dup(what);
+  return sh_format("%s: %.*s", what, (int)sample->error.len, sample->error.ptr);
+}
+
+// ---- Alarms and LEDs ----
+
+// A latched alarm with hysteresis: an alarm that is off turns on when `trip`; one that
+// is on turns off only when `clear` (a condition on the far side of the band).
+static inline bool sh_latch(bool on, bool trip, bool clear) { return on ? !clear : trip; }
+
 // Sets the plugin's LED (setting `led`, default `fallback_led`); a refusal is logged.
+// The host adds `led = N` from [plugins.NAME] as this setting when the settings table
+// does not define it.
 static inline void sh_set_own_led(uint32_t fallback_led, bool on) {
-  const uint32_t led = (uint32_t)sh_setting_number("led", fallback_led);
+  const uint32_t led = (uint32_t)sh_setting_in("led", fallback_led, 0, 4294967295.0);
   result_void_string_t r = leds_set_led(led, on);
   if (r.is_err) {
-    sh_warn("LED %u: %.*s", led, (int)r.val.err.len, r.val.err.ptr);
+    sh_warn_once("led", "LED %u: %.*s", led, (int)r.val.err.len, r.val.err.ptr);
     wit_string_free(&r.val.err);
   }
 }
+
+// ---- Results ----
 
 static inline result_string_string_t sh_ok(wit_string_t message) {
   result_string_string_t r = {0};
@@ -48,20 +106,106 @@ static inline result_string_string_t sh_err(wit_string_t message) {
   return r;
 }
 
-// state.snapshot / state.restore of a plain struct.
-static inline list_u8_t sh_state_save(const void* state, size_t size) {
-  list_u8_t out = {(uint8_t*)cabi_realloc(NULL, 0, 1, size), size};
-  memcpy(out.ptr, state, size);
+// The status line for a sample that was not evaluated: "stale reading: ...; alarm kept on".
+static inline result_string_string_t sh_ok_kept(wit_string_t problem, bool alarm) {
+  return sh_ok(sh_format("%.*s; alarm kept %s", (int)problem.len, problem.ptr, alarm ? "on" : "off"));
+}
+
+// An err for an ok sample that lacks a quantity the plugin needs: the plugin is most
+// likely attached to the wrong sensor ([plugins.NAME] sensor = ...).
+static inline result_string_string_t sh_err_missing(const types_reading_t* sample, const char* quantity) {
+  return sh_err(sh_format("reading of sensor \"%.*s\" has no %s", (int)sample->sensor.len, sample->sensor.ptr, quantity));
+}
+
+// ---- Versioned state for state.snapshot / state.restore ----
+//
+// A snapshot is a 16-byte header and the plugin's state struct (little-endian, as Wasm
+// memory is):
+//   offset 0   4 bytes  tag      which plugin wrote it, e.g. "DHT2"
+//   offset 4   u16      layout   version of the state struct's layout
+//   offset 6   u16      header   size of this header (16)
+//   offset 8   u32      size     bytes of the state struct that follows
+//   offset 12  u32      check    FNV-1a 32 of those bytes
+// A snapshot of another plugin, another layout or size, or with damaged bytes is refused
+// with an err that says which; the host then starts the new instance fresh. Bump a
+// plugin's layout version whenever its struct changes meaning, not only size.
+
+typedef struct sh_state_format_t {
+  const char* tag;  // 4 characters
+  uint16_t layout;
+  size_t size;      // sizeof the state struct
+  // Optional: a reason when restored bytes make no sense for the plugin (NULL: fine).
+  const char* (*check)(const void* state);
+} sh_state_format_t;
+
+enum { SH_STATE_HEADER = 16 };
+
+static inline uint32_t sh_fnv1a(const uint8_t* p, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 16777619u;
+  return h;
+}
+
+static inline list_u8_t sh_state_snapshot(const sh_state_format_t* f, const void* state) {
+  const uint16_t header = SH_STATE_HEADER;
+  const uint32_t size = (uint32_t)f->size;
+  const uint32_t check = sh_fnv1a((const uint8_t*)state, f->size);
+  list_u8_t out = {(uint8_t*)cabi_realloc(NULL, 0, 4, SH_STATE_HEADER + f->size), SH_STATE_HEADER + f->size};
+  memcpy(out.ptr, f->tag, 4);
+  memcpy(out.ptr + 4, &f->layout, 2);
+  memcpy(out.ptr + 6, &header, 2);
+  memcpy(out.ptr + 8, &size, 4);
+  memcpy(out.ptr + 12, &check, 4);
+  memcpy(out.ptr + SH_STATE_HEADER, state, f->size);
   return out;
 }
 
-static inline result_void_string_t sh_state_load(list_u8_t data, void* state, size_t size) {
+static inline result_void_string_t sh_state_fail(wit_string_t why) {
   result_void_string_t r = {0};
-  if (data.len != size) {
-    r.is_err = true;
-    r.val.err = wit_string_printf("snapshot of %zu bytes, expected %zu", data.len, size);
-    return r;
-  }
-  memcpy(state, data.ptr, size);
+  r.is_err = true;
+  r.val.err = why;
   return r;
+}
+
+// Why `data` is not a snapshot of format `f`, or an empty string.
+static inline wit_string_t sh_state_refusal(const sh_state_format_t* f, list_u8_t data) {
+  if (data.len < SH_STATE_HEADER)
+    return sh_format("snapshot of %zu bytes is shorter than the %d-byte header", data.len, (int)SH_STATE_HEADER);
+  uint16_t layout, header;
+  uint32_t size, check;
+  memcpy(&layout, data.ptr + 4, 2);
+  memcpy(&header, data.ptr + 6, 2);
+  memcpy(&size, data.ptr + 8, 4);
+  memcpy(&check, data.ptr + 12, 4);
+  if (memcmp(data.ptr, f->tag, 4) != 0 || header != SH_STATE_HEADER) {
+    // The error is a WIT string: only printable ASCII of the foreign tag goes into it.
+    bool printable = true;
+    for (int i = 0; i < 4; ++i) printable = printable && data.ptr[i] >= 0x20 && data.ptr[i] < 0x7f;
+    uint32_t tag;
+    memcpy(&tag, data.ptr, 4);
+    if (!printable) return sh_format("not a %.4s snapshot (tag 0x%08x, header %u bytes)", f->tag, (unsigned)tag, header);
+    return sh_format("not a %.4s snapshot (tag \"%.4s\", header %u bytes)", f->tag, (const char*)data.ptr, header);
+  }
+  if (layout != f->layout)
+    return sh_format("%.4s snapshot layout %u, this build reads layout %u", f->tag, layout, f->layout);
+  if (size != f->size || data.len != SH_STATE_HEADER + f->size)
+    return sh_format("%.4s snapshot: state of %u bytes (%zu after the header), this build expects %zu", f->tag,
+                     size, data.len - SH_STATE_HEADER, f->size);
+  if (sh_fnv1a(data.ptr + SH_STATE_HEADER, f->size) != check)
+    return sh_format("%.4s snapshot: checksum mismatch, the bytes are damaged", f->tag);
+  return (wit_string_t){NULL, 0};
+}
+
+// Replaces `*state` with the snapshot in `data`, or leaves it untouched and says why not.
+static inline result_void_string_t sh_state_restore(const sh_state_format_t* f, list_u8_t data, void* state) {
+  wit_string_t why = sh_state_refusal(f, data);
+  if (why.len) return sh_state_fail(why);
+  // An aligned copy for the check: the host's list<u8> need not be aligned for the struct.
+  void* copy = cabi_realloc(NULL, 0, 8, f->size);
+  memcpy(copy, data.ptr + SH_STATE_HEADER, f->size);
+  const char* bad = f->check ? f->check(copy) : NULL;
+  if (bad) return sh_state_fail(sh_format("%.4s snapshot: %s", f->tag, bad));
+  memcpy(state, copy, f->size);
+  result_void_string_t ok = {0};
+  return ok;
 }
