@@ -42,8 +42,16 @@ function(sensorhost_test name)
   sensorhost_defaults(${name})
   gtest_discover_tests(${name}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-    PROPERTIES LABELS "${ARG_LABELS}"
     DISCOVERY_TIMEOUT 60)
+  # Labels are set on the discovered tests (${name}_TESTS, defined when CTest reads the
+  # test files): a list passed through gtest_discover_tests' PROPERTIES keeps only its
+  # first element, and `no-asan` is often the second.
+  if(ARG_LABELS)
+    set(labels_file ${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake)
+    file(WRITE ${labels_file}
+      "if(${name}_TESTS)\n  set_tests_properties(\${${name}_TESTS} PROPERTIES LABELS \"${ARG_LABELS}\")\nendif()\n")
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${labels_file})
+  endif()
 endfunction()
 
 # add_subdirectory for every child folder of DIR that has a CMakeLists.txt,

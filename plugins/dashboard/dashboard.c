@@ -5,9 +5,10 @@
 // place from the live events. The markup contract the script relies on (data-* attributes)
 // is described in host/web/assets/README.md; the host's fallback page follows it too.
 //
-// Called every cycle under a fuel budget, so no printf: the page is appended piecewise into
-// one arena buffer sized from the previous render, which makes a render a few hundred
-// thousand instructions for a typical snapshot.
+// The host calls it when the page is requested (at most once per cycle, the page is
+// cached), in WABT's interpreter under a fuel budget, so no printf: the page is appended
+// piecewise into one arena buffer sized from the previous render. Three sensors and four
+// plugins: about 250 000 fuel (of the 50 M configured) and 0.7 ms, a 6 KB page.
 #include "dashboard.h"
 
 #include <math.h>
@@ -202,6 +203,9 @@ static void put_head(page_t* p, wit_string_t title, uint64_t generated_ms, wit_s
   PUT(p, "</span></div>\n</header>\n<main class=\"grid\">\n");
 }
 
+// A flag such as the BME680's heat_stable: shown as yes/no, not charted.
+static bool is_flag(const types_measurement_t* m) { return wit_string_equals(m->unit, "bool"); }
+
 static void put_measurement(page_t* p, wit_string_t sensor, const types_measurement_t* m) {
   PUT(p, "<div class=\"value\"");
   put_attr(p, "data-sensor", sensor);
@@ -209,9 +213,12 @@ static void put_measurement(page_t* p, wit_string_t sensor, const types_measurem
   PUT(p, "><dt>");
   put_label(p, m->quantity);
   PUT(p, "</dt><dd><span class=\"number\" data-field=\"value\">");
-  put_value(p, m->value);
+  if (is_flag(m))
+    put(p, m->value != 0.0 ? "yes" : "no");
+  else
+    put_value(p, m->value);
   PUT(p, "</span> <span class=\"unit\" data-field=\"unit\">");
-  put_unit(p, m->unit);
+  if (!is_flag(m)) put_unit(p, m->unit);
   PUT(p, "</span></dd></div>");
 }
 
@@ -303,8 +310,8 @@ static void put_charts(page_t* p, const list_types_reading_t* readings) {
          "<div class=\"charts\" data-charts>\n");
   for (size_t i = 0; i < readings->len; ++i)
     for (size_t j = 0; j < readings->ptr[i].values.len; ++j) {
-      if (seen_before(readings, i, j)) continue;
       const types_measurement_t* m = &readings->ptr[i].values.ptr[j];
+      if (is_flag(m) || seen_before(readings, i, j)) continue;
       PUT(p, "<figure class=\"chart\"");
       put_attr(p, "data-chart", m->quantity);
       PUT(p, "><figcaption>");
