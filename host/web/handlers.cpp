@@ -88,7 +88,7 @@ std::string Server::Impl::dashboard_notice() const {
   const auto all = plugin_status();
   const auto it = std::find_if(all->begin(), all->end(), [](const auto& p) { return p.role == "dashboard"; });
   if (it == all->end()) return "The dashboard plugin is not configured.";
-  std::string notice = "The dashboard plugin is " + std::string(state_name(it->state));
+  std::string notice = "The dashboard plugin is " + std::string(plugins::to_string(it->state));
   if (!it->last_error.empty()) notice += ": " + it->last_error;
   else if (it->state == plugins::PluginState::running) notice += ": it has not rendered a page yet";
   return notice;

@@ -50,8 +50,8 @@ json plugins_check(const HealthInputs& in, std::vector<std::string>& reasons) {
     for (const auto& p : *in.plugins) {
       // disabled is a choice of the operator, not a fault
       if (p.state == plugins::PluginState::running || p.state == plugins::PluginState::disabled) continue;
-      failing.push_back({{"plugin", p.name}, {"state", state_name(p.state)}, {"last_error", p.last_error}});
-      reasons.push_back("plugin " + p.name + ": " + std::string(state_name(p.state)) +
+      failing.push_back({{"plugin", p.name}, {"state", plugins::to_string(p.state)}, {"last_error", p.last_error}});
+      reasons.push_back("plugin " + p.name + ": " + std::string(plugins::to_string(p.state)) +
                         (p.last_error.empty() ? "" : " (" + p.last_error + ")"));
     }
   }

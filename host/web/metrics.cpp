@@ -182,7 +182,7 @@ void write_plugins(Exposition& x, const std::vector<plugins::PluginStatus>& all)
                                          plugins::PluginState::disabled, plugins::PluginState::failed};
   for (const auto& p : all)
     for (auto st : states)
-      x.sample("sensorhost_plugin_state", {{"plugin", p.name}, {"state", state_name(st)}}, p.state == st ? 1.0 : 0.0);
+      x.sample("sensorhost_plugin_state", {{"plugin", p.name}, {"state", plugins::to_string(st)}}, p.state == st ? 1.0 : 0.0);
 }
 
 }  // namespace

@@ -57,7 +57,7 @@ json snapshot_json(const cycle::CycleSnapshot& s) {
 
 json plugin_status_json(const plugins::PluginStatus& p) {
   return {{"name", p.name},
-          {"state", state_name(p.state)},
+          {"state", plugins::to_string(p.state)},
           {"role", p.role},
           {"path", p.path},
           {"version", p.version},
@@ -83,7 +83,7 @@ json plugin_status_json(const plugins::PluginStatus& p) {
 }
 
 json plugin_event_json(const plugins::PluginEvent& e) {
-  return {{"kind", event_name(e.kind)}, {"plugin", e.plugin}, {"message", e.message}, {"time_ms", e.time_ms}};
+  return {{"kind", plugins::to_string(e.kind)}, {"plugin", e.plugin}, {"message", e.message}, {"time_ms", e.time_ms}};
 }
 
 json history_json(const HistoryQuery& q, const std::vector<HistorySeries>& series) {
@@ -105,43 +105,6 @@ std::string dump(const json& document) { return document.dump(-1, ' ', false, js
 
 std::string error_body(int status, const std::string& reason) {
   return dump(json{{"error", reason}, {"status", status}});
-}
-
-std::string_view state_name(plugins::PluginState state) {
-  switch (state) {
-    case plugins::PluginState::running: return "running";
-    case plugins::PluginState::backing_off: return "backing_off";
-    case plugins::PluginState::disabled: return "disabled";
-    case plugins::PluginState::failed: return "failed";
-  }
-  return "unknown";
-}
-
-std::string_view event_name(plugins::PluginEvent::Kind kind) {
-  using K = plugins::PluginEvent::Kind;
-  switch (kind) {
-    case K::loaded: return "loaded";
-    case K::reloaded: return "reloaded";
-    case K::reload_failed: return "reload_failed";
-    case K::failed: return "failed";
-    case K::backing_off: return "backing_off";
-    case K::restarted: return "restarted";
-    case K::rolled_back: return "rolled_back";
-    case K::enabled: return "enabled";
-    case K::disabled: return "disabled";
-    case K::removed: return "removed";
-  }
-  return "unknown";
-}
-
-std::string_view action_name(plugins::AdminAction action) {
-  switch (action) {
-    case plugins::AdminAction::reload: return "reload";
-    case plugins::AdminAction::rollback: return "rollback";
-    case plugins::AdminAction::enable: return "enable";
-    case plugins::AdminAction::disable: return "disable";
-  }
-  return "unknown";
 }
 
 }  // namespace sensorhost::web

@@ -23,9 +23,6 @@ std::string error_body(int status, const std::string& reason);
 
 // Names as they appear on the wire (the plugin runtime's own to_string functions live in
 // its library, which the control plane does not link).
-std::string_view state_name(plugins::PluginState state);
-std::string_view event_name(plugins::PluginEvent::Kind kind);
-std::string_view action_name(plugins::AdminAction action);
 
 // RFC 3339 UTC with milliseconds: "2026-11-21T02:56:45.123Z".
 std::string iso_time(io::WallTime time);
