@@ -1,5 +1,7 @@
 #include "plugins/loader_thread.hpp"
 
+#include <malloc.h>
+
 namespace sensorhost::plugins {
 
 LoadOutcome load_version(const config::PluginConfig& config, const HostEnv& env, const std::string& running_version,
@@ -70,6 +72,7 @@ void LoaderThread::loop() {
     busy_ = true;
     lock.unlock();
     LoadOutcome outcome = task();
+    ::malloc_trim(0);  // hand the load's garbage back, so a service that reloads for months stays small
     lock.lock();
     finished_.push_back(std::move(outcome));
     busy_ = false;

@@ -1,5 +1,7 @@
 #include "plugins/runtime.hpp"
 
+#include <malloc.h>
+
 #include <algorithm>
 
 #include "platform/log.hpp"
@@ -35,6 +37,7 @@ PluginRuntime::PluginRuntime(const std::vector<config::PluginConfig>& plugins, R
     plugins_.back()->load_now();
   }
   publish_status();
+  ::malloc_trim(0);  // loading leaves megabytes of parse and rewrite garbage on the heap
 }
 
 PluginRuntime::~PluginRuntime() {
