@@ -237,6 +237,19 @@ TEST_F(RuntimeTest, AWrongWorldFileKeepsTheRunningInstance) {
   EXPECT_THAT(s.last_error, HasSubstr("wrong world: a sensor-logic plugin must export sensor-logic"));
 }
 
+TEST_F(RuntimeTest, AVersionThatTrapsWhileStartingKeepsTheRunningInstance) {
+  const fs::path path = plugin_file("c", kComponents / "counter-v1.wasm");
+  start({counter("c", path)});
+  step();
+  replace_atomically(path, kComponents / "counter-bad-init.wasm");
+  step_through_reload();
+  const auto s = status("c");
+  EXPECT_EQ(s.state, PluginState::running);
+  EXPECT_EQ(s.last_message, "v1 poll 3 t=21.5");
+  EXPECT_THAT(s.last_error, HasSubstr("trapped while starting"));
+  EXPECT_TRUE(saw_event(PluginEvent::Kind::reload_failed, "keeps running"));
+}
+
 TEST_F(RuntimeTest, AVersionWithoutStateStartsFreshAndSaysSo) {
   const fs::path path = plugin_file("c", kComponents / "counter-v1.wasm");
   start({counter("c", path)});
