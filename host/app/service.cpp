@@ -46,7 +46,12 @@ std::string format_readings(const std::vector<io::SensorReading>& readings) {
   for (std::size_t i = 0; i < readings.size(); ++i) {
     const auto& r = readings[i];
     out << (i ? " | " : "") << r.sensor << ' ' << io::to_string(r.status);
-    for (const auto& m : r.values) out << ' ' << m.value << ' ' << m.unit;
+    for (const auto& m : r.values) {
+      if (m.unit == "bool")
+        out << ' ' << m.quantity << '=' << (m.value != 0 ? "yes" : "no");
+      else
+        out << ' ' << m.value << ' ' << m.unit;
+    }
     if (!r.error.empty()) out << " (" << r.error << ')';
   }
   return out.str();
@@ -59,6 +64,8 @@ std::string format_plugins(const std::vector<plugins::PluginStatus>& plugins) {
     out += (out.empty() ? "" : " | ") + p.name + ": ";
     if (p.state != plugins::PluginState::running)
       out += std::string(plugins::to_string(p.state)) + (p.last_error.empty() ? "" : " (" + p.last_error + ")");
+    else if (p.role == "dashboard")
+      out += std::to_string(p.calls) + " page(s) rendered on request";  // not called by the cycle
     else
       out += p.last_message;
   }
