@@ -98,18 +98,17 @@ void ManagedPlugin::adopt(LoadOutcome outcome) {
     emit(running_ ? PluginEvent::Kind::reload_failed : PluginEvent::Kind::failed,
          outcome.error + (running_ ? "; version " + short_version(running_->checked.version) + " keeps running" : ""));
   } else {
-    const bool first = !running_;
-    swap_in(std::move(outcome.loaded), first ? "loaded" : "now running");
+    swap_in(std::move(outcome.loaded));
     reply = "plugin " + name() + " now runs version " + running_->checked.version;
   }
   for (auto& r : reload_replies_) r.set_value(reply);
   reload_replies_.clear();
 }
 
-void ManagedPlugin::swap_in(std::unique_ptr<LoadedPlugin> next, const char* what) {
+void ManagedPlugin::swap_in(std::unique_ptr<LoadedPlugin> next) {
   const auto started = SteadyClock::now();
   std::string why;
-  state_carried_ = running_ && carry_state(*running_, *next, why);
+  state_carried_ = running_ && carry_state(*running_, next, why);
   if (running_) previous_ = std::move(running_);
   running_ = std::move(next);
   supervisor_.reset();
@@ -121,11 +120,12 @@ void ManagedPlugin::swap_in(std::unique_ptr<LoadedPlugin> next, const char* what
     return;
   }
   ++reloads_;
-  emit(PluginEvent::Kind::reloaded, std::string(what) + " " + version +
-                                        (state_carried_ ? ", state carried over" : ", started fresh: " + why));
+  emit(PluginEvent::Kind::reloaded,
+       "now running " + version + (state_carried_ ? ", state carried over" : ", started fresh: " + why));
 }
 
-bool ManagedPlugin::carry_state(LoadedPlugin& from, LoadedPlugin& to, std::string& why) {
+bool ManagedPlugin::carry_state(LoadedPlugin& from, std::unique_ptr<LoadedPlugin>& into, std::string& why) {
+  LoadedPlugin& to = *into;
   if (!from.state || !to.state) {
     why = std::string(from.state ? "the new" : "the old") + " version does not export state snapshot/restore";
     return false;
@@ -142,8 +142,9 @@ bool ManagedPlugin::carry_state(LoadedPlugin& from, LoadedPlugin& to, std::strin
   why = restored ? "the new version refused the snapshot: " + restored->error()
                  : "restore trapped: " + restored.error().to_string();
   if (!restored) {
-    // A trap may have left the new instance half restored: start it over, clean.
-    if (auto fresh = instantiate(to.checked, config_, env_)) to.instance = std::move((*fresh)->instance);
+    // A trap may have left the new instance half restored: start it over, clean. The
+    // whole LoadedPlugin is replaced: an instance's imports refer to its own capabilities.
+    if (auto fresh = instantiate(to.checked, config_, env_)) into = std::move(*fresh);
   }
   return false;
 }
@@ -244,7 +245,7 @@ AdminResult ManagedPlugin::rollback() {
     return unexpected(AdminError{AdminError::Kind::conflict, "plugin " + name() + " has no previous version to roll back to"});
   const auto started = SteadyClock::now();
   std::string why;
-  state_carried_ = carry_state(*running_, *previous_, why);
+  state_carried_ = carry_state(*running_, previous_, why);
   std::swap(running_, previous_);
   supervisor_.reset();
   last_swap_pause_ = SteadyClock::now() - started;

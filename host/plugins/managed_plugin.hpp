@@ -75,8 +75,9 @@ class ManagedPlugin {
   template <class Call>
   bool metered_call(Call&& call);
   void record_failure(const std::string& error, bool trapped);
-  void swap_in(std::unique_ptr<LoadedPlugin> next, const char* what);
-  bool carry_state(LoadedPlugin& from, LoadedPlugin& to, std::string& why);
+  void swap_in(std::unique_ptr<LoadedPlugin> next);
+  // Snapshot of `from` restored into `into`; `into` may be replaced by a clean instance.
+  bool carry_state(LoadedPlugin& from, std::unique_ptr<LoadedPlugin>& into, std::string& why);
   void emit(PluginEvent::Kind kind, const std::string& message) const { emit_(kind, config_.name, message); }
 
   config::PluginConfig config_;

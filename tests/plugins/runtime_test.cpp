@@ -263,6 +263,21 @@ TEST_F(RuntimeTest, AVersionWithoutStateStartsFreshAndSaysSo) {
   EXPECT_TRUE(saw_event(PluginEvent::Kind::reloaded, "started fresh: the new version does not export state"));
 }
 
+TEST_F(RuntimeTest, ARestoreThatTrapsLeavesTheNewVersionStartedClean) {
+  const fs::path path = plugin_file("c", kComponents / "counter-v1.wasm");
+  auto c = counter("c", path);
+  c.settings["mode"] = std::int64_t{3};
+  start({c});
+  step();
+  replace_atomically(path, kComponents / "counter-v2.wasm");
+  step_through_reload();
+  const auto s = status("c");
+  EXPECT_EQ(s.last_message, "v2 poll 1 t=21.5");  // a fresh instance, with working host imports
+  EXPECT_FALSE(s.state_carried);
+  EXPECT_TRUE(leds_.writes.back()[0]);
+  EXPECT_TRUE(saw_event(PluginEvent::Kind::reloaded, "started fresh: restore trapped"));
+}
+
 TEST_F(RuntimeTest, RollbackReturnsToThePreviousVersionWithTheState) {
   const fs::path path = plugin_file("c", kComponents / "counter-v1.wasm");
   start({counter("c", path)});
