@@ -43,11 +43,10 @@ bool ManagedPlugin::reconfigure(const config::PluginConfig& next, io::LedBuffer&
                                  next.grants != config_.grants || next.fuel != config_.fuel ||
                                  next.memory_pages != config_.memory_pages || next.sensor != config_.sensor;
   if (config_.led != next.led) release_led(bank);
-  const bool was_enabled = config_.enabled;
   config_ = next;
   for (auto* p : {running_.get(), previous_.get()})
     if (p && p->caps.settings) p->caps.settings = plugin_settings(config_);
-  if (was_enabled != next.enabled) set_enabled(next.enabled, bank);
+  set_enabled(next.enabled, bank);  // host.toml wins over an admin enable/disable
   if (needs_new_version) ++generation_;  // loads started for the old configuration are dropped
   return needs_new_version;
 }

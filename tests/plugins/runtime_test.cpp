@@ -402,6 +402,12 @@ TEST_F(RuntimeTest, AdminEnableDisableAndUnknownPlugins) {
   ASSERT_TRUE(admin("c", AdminAction::enable).has_value());
   EXPECT_EQ(status("c").state, PluginState::running);
   EXPECT_GT(status("c").calls, calls);
+
+  // An admin disable lasts until host.toml is applied again (SIGHUP).
+  ASSERT_TRUE(admin("c", AdminAction::disable).has_value());
+  runtime_->apply_config({counter("c", dir_ / "c.wasm", 1)}, cycle_->led_buffer());
+  step();
+  EXPECT_EQ(status("c").state, PluginState::running);
 }
 
 TEST_F(RuntimeTest, AdminReloadLoadsTheFileAgainAndCarriesState) {
