@@ -23,6 +23,7 @@
 #include "bme680.h"
 
 #include <sensorhost/sensor_plugin.h>
+#include <sensorhost/state.h>
 
 enum { kDefaultLed = 1, kBaselineSamples = 50 };
 static const double kHumBaseline = 40.0;  // %RH

@@ -11,6 +11,7 @@
 #include "dht22.h"
 
 #include <sensorhost/sensor_plugin.h>
+#include <sensorhost/state.h>
 
 enum { kDefaultLed = 0 };
 

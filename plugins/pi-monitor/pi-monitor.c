@@ -8,6 +8,7 @@
 #include "pi-monitor.h"
 
 #include <sensorhost/sensor_plugin.h>
+#include <sensorhost/state.h>
 
 enum { kDefaultLed = 2 };
 
