@@ -21,6 +21,13 @@ log::Level event_level(PluginEvent::Kind kind) {
   }
 }
 
+// A plugin as the dashboard shows it: healthy when running and its last call answered ok.
+api::PluginStatus dashboard_view(const PluginStatus& s) {
+  if (s.state != PluginState::running)
+    return {s.name, false, std::string(to_string(s.state)) + (s.last_error.empty() ? "" : ": " + s.last_error)};
+  return {s.name, s.last_call_ok, s.last_call_ok ? s.last_message : s.last_error};
+}
+
 std::uint64_t unix_ms(io::WallTime t) {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
 }
@@ -147,11 +154,7 @@ std::shared_ptr<const std::string> PluginRuntime::dashboard_html() const {
   std::lock_guard lock(dashboard_mutex_);
   if (!inputs || (rendered_ && rendered_for_ == inputs->number)) return rendered_;
   std::vector<api::PluginStatus> plugins;
-  for (const auto& s : *statuses)
-    plugins.push_back({s.name, s.state == PluginState::running && s.last_call_ok,
-                       s.state != PluginState::running ? std::string(to_string(s.state)) + (s.last_error.empty() ? "" : ": " + s.last_error)
-                       : s.last_call_ok            ? s.last_message
-                                                   : s.last_error});
+  for (const auto& s : *statuses) plugins.push_back(dashboard_view(s));
   rendered_.reset();
   for (const auto& p : plugins_) {
     if (!p->is_dashboard()) continue;
@@ -171,7 +174,7 @@ void PluginRuntime::publish_status() {
   for (const auto& p : plugins_) {
     if (when_free(*p, [&] { statuses->push_back(p->status()); })) continue;
     // A render is in progress: the dashboard's last published status stands.
-    for (const auto& s : previous ? *previous : std::vector<PluginStatus>{})
+    for (const auto& s : *previous)  // set by the constructor, so never null here
       if (s.name == p->name()) statuses->push_back(s);
   }
   status_.store(std::move(statuses));
