@@ -88,6 +88,11 @@ Value to_value(const io::SensorReading& r) {
                 Value::of_case(static_cast<std::uint32_t>(r.status)), unix_ms(r.time), std::move(values), r.error);
 }
 
+Value to_value(const io::NodeStatus& n) {
+  // node-info: name, local, state (enum node-state, same order as io::NodeState), last-seen-ms, address
+  return fields(n.name, n.local, Value::of_case(static_cast<std::uint32_t>(n.state)), unix_ms(n.last_seen), n.address);
+}
+
 Value to_value(const config::SettingValue& s) {
   // setting-value: boolean(bool), integer(s64), number(f64), text(string)
   return std::visit(
@@ -108,6 +113,19 @@ Expected<Ok, std::string> bind(Linker& linker, const HostCapabilities& caps) {
     b.define("sensors", "latest", [&caps](std::span<const Value> a) -> Result {
       auto r = caps.latest(*a[0].get<std::string>());
       return std::optional<Value>(r ? Value::some(to_value(*r)) : Value::none());
+    });
+  }
+  if (caps.latest_of) {
+    b.define("sensors", "latest-of", [&caps](std::span<const Value> a) -> Result {
+      auto r = caps.latest_of(*a[0].get<std::string>(), *a[1].get<std::string>());
+      return std::optional<Value>(r ? Value::some(to_value(*r)) : Value::none());
+    });
+  }
+  if (caps.nodes) {
+    b.define("sensors", "nodes", [&caps](std::span<const Value>) -> Result {
+      Value::List list;
+      for (const auto& n : caps.nodes()) list.push_back(to_value(n));
+      return std::optional<Value>(Value(std::move(list)));
     });
   }
   if (caps.leds) {
@@ -222,11 +240,17 @@ Expected<DashboardRender, std::string> DashboardRender::bind(const Instance& ins
 
 Expected<PluginResult, wasm::Trap> DashboardRender::render(Instance& instance, std::uint64_t generated_ms,
                                                            const std::vector<io::SensorReading>& readings,
-                                                           const std::vector<PluginStatus>& plugins) const {
-  Value::List rs, ps;
+                                                           const std::vector<PluginStatus>& plugins,
+                                                           const std::vector<NodeReadings>& nodes) const {
+  Value::List rs, ps, ns;
   for (const auto& r : readings) rs.push_back(to_value(r));
   for (const auto& p : plugins) ps.push_back(fields(p.name, p.healthy, p.message));
-  const Value args[] = {fields(generated_ms, std::move(rs), std::move(ps))};
+  for (const auto& n : nodes) {
+    Value::List node_readings;
+    for (const auto& r : n.readings) node_readings.push_back(to_value(r));
+    ns.push_back(fields(to_value(n.node), std::move(node_readings)));
+  }
+  const Value args[] = {fields(generated_ms, std::move(rs), std::move(ps), std::move(ns))};
   auto r = instance.call(render_, args);
   if (!r) return unexpected(r.error());
   return plugin_result(*r);

@@ -21,6 +21,7 @@
 #include "component/wit.hpp"
 #include "config/config.hpp"
 #include "io/led.hpp"
+#include "io/node.hpp"
 #include "io/reading.hpp"
 
 namespace sensorhost::component::plugin_api {
@@ -38,6 +39,8 @@ std::string_view to_string(LogLevel level);
 // at instantiation with the list of what is missing.
 struct HostCapabilities {
   std::function<std::optional<io::SensorReading>(const std::string& sensor)> latest;  // sensors
+  std::function<std::optional<io::SensorReading>(const std::string& node, const std::string& sensor)> latest_of;
+  std::function<std::vector<io::NodeStatus>()> nodes;                                // sensors
   io::LedBuffer* leds = nullptr;                                                     // leds
   std::function<void(LogLevel, const std::string&)> log;                             // logging
   std::optional<std::map<std::string, config::SettingValue>> settings;               // settings
@@ -58,11 +61,18 @@ WorldSummary summarize(const World& world);
 // Conversions between host values and the package's types.
 Value to_value(const io::SensorReading& reading);
 Value to_value(const config::SettingValue& setting);
+Value to_value(const io::NodeStatus& node);
 
 struct PluginStatus {
   std::string name;
   bool healthy = true;
   std::string message;
+};
+
+// One node and its readings, for the dashboard.
+struct NodeReadings {
+  io::NodeStatus node;
+  std::vector<io::SensorReading> readings;
 };
 
 // Ok: the plugin's status line; err: the plugin's own failure report.
@@ -82,7 +92,8 @@ class DashboardRender {
   static Expected<DashboardRender, std::string> bind(const Instance& instance);
   Expected<PluginResult, wasm::Trap> render(Instance& instance, std::uint64_t generated_ms,
                                             const std::vector<io::SensorReading>& readings,
-                                            const std::vector<PluginStatus>& plugins) const;
+                                            const std::vector<PluginStatus>& plugins,
+                                            const std::vector<NodeReadings>& nodes) const;
 
  private:
   ExportFunc render_;

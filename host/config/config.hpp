@@ -67,6 +67,8 @@ inline const std::vector<std::string> kAllCapabilities = {"sensors", "leds", "lo
 
 struct PluginConfig {
   std::string name;
+  // Whose `sensor` poll() receives: empty for this node, or a remote node's name (a hub).
+  std::string node;
   bool enabled = true;
   std::string path;                  // the component's .wasm
   PluginRole role = PluginRole::sensor_logic;  // default: dashboard for a plugin named "dashboard"
@@ -89,6 +91,36 @@ struct WebConfig {
   std::chrono::milliseconds history_retention{24 * 3600 * 1000};
 };
 
+// This node's identity among the nodes that meet through the broker.
+struct NodeConfig {
+  // [a-z0-9_-]{1,64}. Default: the host name, lowercased, other characters turned into '-'.
+  std::string name;
+  // The dashboard's address other nodes show; empty: derived from [web] and the host name.
+  std::string dashboard_url;
+};
+
+// The broker link ([mqtt]): publishes this node, aggregates others (a hub), and Home
+// Assistant discovery. Topics: host/link/README.md.
+struct MqttConfig {
+  bool enabled = false;
+  bool tls = false;                   // mqtts://
+  std::string host = "localhost";     // from broker = "mqtt://host:port"
+  std::uint16_t port = 1883;          // 1883, or 8883 for mqtts
+  std::string client_id;              // default: sensorhost-<node>
+  std::string username;
+  std::string password_file;          // the password is read from this file, never from host.toml
+  std::string password;               // read from password_file at load
+  std::string ca_file, cert_file, key_file;  // TLS
+  std::chrono::seconds keepalive{30};
+  std::string topic_prefix = "sensorhost";
+  std::chrono::milliseconds publish_interval{5000};  // readings at most this often (and at once on a change)
+  std::vector<std::string> subscribe;  // nodes to aggregate: names, {"*"} for all, {} for none
+  bool home_assistant = false;
+  std::string discovery_prefix = "homeassistant";
+
+  bool subscribes_all() const { return subscribe.size() == 1 && subscribe[0] == "*"; }
+};
+
 // Knobs of the simulated hardware (used when mode = sim or nothing real is found).
 struct SimulationConfig {
   std::uint64_t seed = 1;
@@ -99,6 +131,7 @@ struct SimulationConfig {
 
 struct Config {
   std::string source;  // the file it came from
+  NodeConfig node;
   PollingConfig polling;
   HardwareConfig hardware;
   Dht22Config dht22;
@@ -108,6 +141,7 @@ struct Config {
   LoggingConfig logging;
   std::vector<PluginConfig> plugins;  // in file order
   WebConfig web;
+  MqttConfig mqtt;
   SimulationConfig simulation;
 };
 

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "config/network_sections.hpp"
 #include "config/table_reader.hpp"
 
 namespace sensorhost::config {
@@ -15,32 +16,6 @@ namespace {
 
 constexpr std::int64_t kMinIntervalMs = 10;
 constexpr std::int64_t kMaxIntervalMs = 3'600'000;
-
-// "250ms", "2s", "1.5s" or a plain number of seconds.
-std::optional<std::int64_t> parse_duration_ms(const TomlValue& v) {
-  double seconds = 0;
-  if (v.is_integer()) {
-    seconds = static_cast<double>(v.as_integer());
-  } else if (v.is_floating()) {
-    seconds = v.as_floating();
-  } else if (v.is_string()) {
-    const std::string& s = v.as_string().str;
-    double number = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), number);
-    if (ec != std::errc()) return std::nullopt;
-    std::string unit(end, s.data() + s.size());
-    unit.erase(std::remove(unit.begin(), unit.end(), ' '), unit.end());
-    if (unit == "ms") seconds = number / 1000.0;
-    else if (unit == "s") seconds = number;
-    else if (unit == "min") seconds = number * 60;
-    else if (unit == "h") seconds = number * 3600;
-    else return std::nullopt;
-  } else {
-    return std::nullopt;
-  }
-  if (!(seconds > 0) || seconds > 1e9) return std::nullopt;  // the range check reports it
-  return static_cast<std::int64_t>(seconds * 1000.0 + 0.5);
-}
 
 // Memory sizes: an integer number of bytes or a string such as "16MiB", "512KiB".
 std::optional<std::uint64_t> parse_size_bytes(const TomlValue& v) {
@@ -184,6 +159,12 @@ const std::vector<std::string> kSensorNames = {"dht22", "bme680", "cpu"};
 // role and sensor: a sensor-logic plugin named after a sensor polls that sensor by default.
 void read_role(TableReader& r, PluginConfig& out) {
   out.role = out.name == "dashboard" ? PluginRole::dashboard : PluginRole::sensor_logic;
+  if (const TomlValue* node = r.get_raw("node")) {
+    if (!node->is_string() || !valid_node_name(node->as_string().str))
+      r.sink().add(node, r.key_path("node"), "expected a node name (a-z, 0-9, '_', '-'), found " + toml::format(*node));
+    else
+      out.node = node->as_string().str;
+  }
   if (auto i = r.get_choice("role", {"sensor-logic", "dashboard"})) out.role = static_cast<PluginRole>(*i);
   if (auto i = r.get_choice("sensor", kSensorNames)) out.sensor = kSensorNames[*i];
   if (out.role == PluginRole::dashboard || !out.sensor.empty() || r.get_raw("sensor")) return;
@@ -271,7 +252,13 @@ void read_plugins(const TomlValue* plugins, ErrorSink& sink, const std::string& 
 
 // Checks that need more than one table.
 void cross_check(const Config& config, ErrorSink& sink) {
+  const auto& subscribed = config.mqtt.subscribe;
   for (const auto& plugin : config.plugins) {
+    const bool hears_node = config.mqtt.enabled && (config.mqtt.subscribes_all() ||
+                                                    std::find(subscribed.begin(), subscribed.end(), plugin.node) != subscribed.end());
+    if (!plugin.node.empty() && !hears_node)
+      sink.add(nullptr, "plugins." + plugin.name + ".node",
+               "node " + plugin.node + " is not heard: enable [mqtt] and list it in [mqtt] subscribe (or \"*\")");
     if (plugin.led && *plugin.led >= config.leds.pins.size()) {
       sink.add(nullptr, "plugins." + plugin.name + ".led",
                "LED " + std::to_string(*plugin.led) + " does not exist: [leds] pins lists " +
@@ -288,6 +275,7 @@ Config read_document(const TomlValue& root, ErrorSink& sink, const std::string& 
     read(reader);
     reader.finish();
   };
+  section("node", [&](TableReader& r) { read_node(r, config.node); });
   section("polling", [&](TableReader& r) { read_polling(r, config.polling); });
   section("hardware", [&](TableReader& r) { read_hardware(r, config.hardware); });
   section("sensors", [&](TableReader& sensors) {
@@ -303,9 +291,11 @@ Config read_document(const TomlValue& root, ErrorSink& sink, const std::string& 
   section("leds", [&](TableReader& r) { read_leds(r, config.leds); });
   section("logging", [&](TableReader& r) { read_logging(r, config.logging); });
   section("web", [&](TableReader& r) { read_web(r, config.web); });
+  section("mqtt", [&](TableReader& r) { read_mqtt(r, config.mqtt, base_dir); });
   section("simulation", [&](TableReader& r) { read_simulation(r, config.simulation); });
   read_plugins(top.get_raw("plugins"), sink, base_dir, config);
   top.finish();
+  finish_network(config);
   cross_check(config, sink);
   return config;
 }

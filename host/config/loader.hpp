@@ -29,5 +29,12 @@ Expected<Config, ConfigErrors> parse_config(std::string_view text, const std::st
 std::string format_errors(const ConfigErrors& errors);
 // The effective configuration (every default filled in) as TOML.
 std::string render_config(const Config& config);
+// "kitchen-pi-4" from "Kitchen.Pi 4": lowercase, characters outside [a-z0-9_-] become
+// '-', at most 64 characters; "node" when nothing is left ([node] name's default).
+std::string node_name_from_host(const std::string& hostname);
+// Node names (and the sensor and plugin names in topics): [a-z0-9_-]{1,64}.
+bool valid_node_name(const std::string& name);
+// The [mqtt] section alone (the password is never printed, only its file).
+std::string render_mqtt(const MqttConfig& mqtt);
 
 }  // namespace sensorhost::config

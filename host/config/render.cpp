@@ -16,6 +16,12 @@ std::string quoted(const std::string& s) {
 
 std::string bool_text(bool b) { return b ? "true" : "false"; }
 
+std::string string_list(const std::vector<std::string>& items) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) text += (i ? ", " : "") + quoted(items[i]);
+  return text + "]";
+}
+
 template <class Enum>
 std::string choice(Enum value, std::initializer_list<const char*> names) {
   return quoted(*(names.begin() + static_cast<int>(value)));
@@ -42,10 +48,9 @@ void render_plugin(std::ostringstream& out, const PluginConfig& p) {
       << "enabled = " << bool_text(p.enabled) << "\n"
       << "path = " << quoted(p.path) << "\n";
   out << "role = " << choice(p.role, {"sensor-logic", "dashboard"}) << "\n";
+  if (!p.node.empty()) out << "node = " << quoted(p.node) << "\n";
   if (!p.sensor.empty()) out << "sensor = " << quoted(p.sensor) << "\n";
-  out << "grants = [";
-  for (std::size_t i = 0; i < p.grants.size(); ++i) out << (i ? ", " : "") << quoted(p.grants[i]);
-  out << "]\n";
+  out << "grants = " << string_list(p.grants) << "\n";
   if (p.led) out << "led = " << *p.led << "\n";
   out << "fuel = " << p.fuel << "\n"
       << "memory = \"" << (static_cast<std::uint64_t>(p.memory_pages) * 64) << "KiB\"\n";
@@ -56,6 +61,21 @@ void render_plugin(std::ostringstream& out, const PluginConfig& p) {
 }
 
 }  // namespace
+
+// The password itself is never printed: only the file it comes from.
+std::string render_mqtt(const MqttConfig& m) {
+  std::ostringstream out;
+  out << "[mqtt]\nenabled = " << bool_text(m.enabled)
+      << "\nbroker = " << quoted((m.tls ? "mqtts://" : "mqtt://") + m.host + ":" + std::to_string(m.port))
+      << "\nclient_id = " << quoted(m.client_id) << "\nusername = " << quoted(m.username)
+      << "\npassword_file = " << quoted(m.password_file) << "\nca_file = " << quoted(m.ca_file)
+      << "\ncert_file = " << quoted(m.cert_file) << "\nkey_file = " << quoted(m.key_file)
+      << "\nkeepalive = \"" << m.keepalive.count() << "s\"\ntopic_prefix = " << quoted(m.topic_prefix)
+      << "\npublish_interval = \"" << m.publish_interval.count() << "ms\"\nsubscribe = " << string_list(m.subscribe)
+      << "\nhome_assistant = " << bool_text(m.home_assistant) << "\ndiscovery_prefix = " << quoted(m.discovery_prefix)
+      << "\n";
+  return out.str();
+}
 
 std::string render_config(const Config& c) {
   std::ostringstream out;
@@ -82,6 +102,8 @@ std::string render_config(const Config& c) {
       << "\ndht22_failure_rate = " << setting_text(c.simulation.dht22_failure_rate)
       << "\nbme680_present = " << bool_text(c.simulation.bme680_present)
       << "\ncpu_zone_present = " << bool_text(c.simulation.cpu_zone_present) << "\n";
+  out << "\n[node]\nname = " << quoted(c.node.name) << "\ndashboard_url = " << quoted(c.node.dashboard_url) << "\n\n"
+      << render_mqtt(c.mqtt);
   for (const auto& plugin : c.plugins) render_plugin(out, plugin);
   return out.str();
 }

@@ -1,6 +1,7 @@
 #include "config/table_reader.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 namespace sensorhost::config {
 
@@ -32,6 +33,32 @@ unsigned key_column(const toml::source_location& loc, const std::string& key) {
 }
 
 }  // namespace
+
+// "250ms", "2s", "1.5s" or a plain number of seconds.
+std::optional<std::int64_t> parse_duration_ms(const TomlValue& v) {
+  double seconds = 0;
+  if (v.is_integer()) {
+    seconds = static_cast<double>(v.as_integer());
+  } else if (v.is_floating()) {
+    seconds = v.as_floating();
+  } else if (v.is_string()) {
+    const std::string& s = v.as_string().str;
+    double number = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), number);
+    if (ec != std::errc()) return std::nullopt;
+    std::string unit(end, s.data() + s.size());
+    unit.erase(std::remove(unit.begin(), unit.end(), ' '), unit.end());
+    if (unit == "ms") seconds = number / 1000.0;
+    else if (unit == "s") seconds = number;
+    else if (unit == "min") seconds = number * 60;
+    else if (unit == "h") seconds = number * 3600;
+    else return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
+  if (!(seconds > 0) || seconds > 1e9) return std::nullopt;  // the range check reports it
+  return static_cast<std::int64_t>(seconds * 1000.0 + 0.5);
+}
 
 std::string did_you_mean(const std::string& word, const std::set<std::string>& known) {
   std::string best;

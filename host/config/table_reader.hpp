@@ -59,6 +59,10 @@ class TableReader {
   std::set<std::string> known_;
 };
 
+// "250ms", "2s", "1.5s", "5min", "1h" or a plain number of seconds, in milliseconds;
+// nullopt when it is none of these (or not positive).
+std::optional<std::int64_t> parse_duration_ms(const TomlValue& v);
+
 // The closest known word to `word` when it is a plausible misspelling, else empty.
 std::string did_you_mean(const std::string& word, const std::set<std::string>& known);
 std::string toml_type_name(const TomlValue& v);

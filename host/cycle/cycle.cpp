@@ -17,10 +17,12 @@ std::shared_ptr<const CycleSnapshot> Cycle::run_once(io::WallTime now) {
   auto snapshot = std::make_shared<CycleSnapshot>();
   snapshot->number = stats_.cycles + 1;
   snapshot->time = now;
+  snapshot->node = image_.local_node();
   snapshot->readings = image_.snapshot(now);
+  snapshot->nodes = image_.nodes(now);
   snapshot->sensor_counters = image_.counters();
 
-  const CycleInputs inputs{snapshot->number, now, snapshot->readings};
+  const CycleInputs inputs{snapshot->number, now, snapshot->readings, snapshot->node, &snapshot->nodes};
   for (const auto& plugin : plugins_) plugin->run(inputs, led_buffer_);
 
   if (!led_output_->write(led_buffer_.levels(), snapshot->led_error)) ++stats_.led_write_failures;

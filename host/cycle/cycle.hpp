@@ -25,7 +25,9 @@ using SteadyClock = std::chrono::steady_clock;
 struct CycleInputs {
   std::uint64_t number = 0;
   io::WallTime time{};
-  const std::vector<io::SensorReading>& readings;
+  const std::vector<io::SensorReading>& readings;  // every node's, the local node's first
+  std::string_view node = {};                        // the local node's name
+  const std::vector<io::NodeStatus>* nodes = nullptr;  // every node known, the local one first
 };
 
 // A plugin as the cycle sees it. The plugin runtime implements it; a slot never
@@ -49,7 +51,11 @@ struct CycleStats {
 struct CycleSnapshot {
   std::uint64_t number = 0;
   io::WallTime time{};
+  std::string node;  // the local node's name
+  // Every node's readings (the local node's first, each stamped with its node) and
+  // every node known (the local one first; remote ones on a hub).
   std::vector<io::SensorReading> readings;
+  std::vector<io::NodeStatus> nodes;
   std::map<std::string, io::SensorCounters> sensor_counters;  // read successes/failures so far
   std::vector<bool> leds;
   std::string led_error;  // last LED write failure, if the last write failed

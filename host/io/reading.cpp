@@ -29,14 +29,21 @@ const Measurement* SensorReading::find(std::string_view quantity) const {
   return nullptr;
 }
 
+const SensorReading* find_reading(const std::vector<SensorReading>& readings, std::string_view node,
+                                  std::string_view sensor) {
+  for (const auto& r : readings)
+    if (r.sensor == sensor && r.node == node) return &r;
+  return nullptr;
+}
+
 SensorReading ok_reading(std::string sensor, ReadingSource source, WallTime time,
                          std::vector<Measurement> values) {
-  return SensorReading{std::move(sensor), source, ReadingStatus::ok, {}, time, std::move(values)};
+  return SensorReading{std::move(sensor), source, ReadingStatus::ok, {}, time, std::move(values), {}};
 }
 
 SensorReading error_reading(std::string sensor, ReadingSource source, WallTime time,
                             std::string reason) {
-  return SensorReading{std::move(sensor), source, ReadingStatus::error, std::move(reason), time, {}};
+  return SensorReading{std::move(sensor), source, ReadingStatus::error, std::move(reason), time, {}, {}};
 }
 
 }  // namespace sensorhost::io

@@ -33,9 +33,16 @@ struct SensorReading {
   std::string error;   // why, when status is error (or stale)
   WallTime time{};     // when the sample was taken
   std::vector<Measurement> values;
+  // Which node took the sample. Local drivers leave it empty; the process image stamps
+  // the local node's name, and remote readings carry their node's name from the link.
+  std::string node;
 
   const Measurement* find(std::string_view quantity) const;
 };
+
+// The reading of `sensor` on `node` in `readings`, or null.
+const SensorReading* find_reading(const std::vector<SensorReading>& readings, std::string_view node,
+                                  std::string_view sensor);
 
 SensorReading ok_reading(std::string sensor, ReadingSource source, WallTime time,
                          std::vector<Measurement> values);

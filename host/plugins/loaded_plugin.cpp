@@ -47,7 +47,11 @@ std::optional<std::string> world_error(const api::WorldSummary& world, const con
 void lend_capabilities(LoadedPlugin& p, const config::PluginConfig& config, const HostEnv& env) {
   const std::string name = config.name;
   const auto granted = [&](const char* c) { return contains(config.grants, c); };
-  if (granted("sensors")) p.caps.latest = env.latest;
+  if (granted("sensors")) {
+    p.caps.latest = env.latest;
+    p.caps.latest_of = env.latest_of;
+    p.caps.nodes = env.nodes;
+  }
   if (granted("leds")) p.caps.leds = &p.leds;
   if (granted("logging"))
     p.caps.log = [name](api::LogLevel level, const std::string& message) {

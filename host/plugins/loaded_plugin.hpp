@@ -27,6 +27,9 @@ struct HostEnv {
   std::function<std::chrono::steady_clock::time_point()> steady_now;
   // The reading of `sensor` in the cycle in progress; nullopt outside the cycle thread.
   std::function<std::optional<io::SensorReading>(const std::string& sensor)> latest;
+  // The same for any node's sensor, and every node known (a hub knows remote ones).
+  std::function<std::optional<io::SensorReading>(const std::string& node, const std::string& sensor)> latest_of;
+  std::function<std::vector<io::NodeStatus>()> nodes;
 };
 
 // A compiled component that passed the checks for its configuration: world (role) and grant.

@@ -14,12 +14,6 @@ std::int64_t unix_ms(io::WallTime t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-const io::SensorReading* find_reading(const std::vector<io::SensorReading>& readings, const std::string& sensor) {
-  for (const auto& r : readings)
-    if (r.sensor == sensor) return &r;
-  return nullptr;
-}
-
 std::string short_version(const std::string& version) { return version.substr(0, 8); }
 
 }  // namespace
@@ -217,9 +211,11 @@ void ManagedPlugin::record_failure(const std::string& error, bool trapped) {
 
 void ManagedPlugin::run_sensor_logic(const cycle::CycleInputs& inputs, io::LedBuffer& bank) {
   if (!callable(env_.steady_now())) return;
-  const io::SensorReading* reading = find_reading(inputs.readings, config_.sensor);
+  const std::string_view node = config_.node.empty() ? inputs.node : std::string_view(config_.node);
+  const io::SensorReading* reading = io::find_reading(inputs.readings, node, config_.sensor);
   if (!reading) {
-    last_message_ = "waiting for a " + config_.sensor + " reading";
+    last_message_ = "waiting for a " + config_.sensor + " reading" +
+                    (config_.node.empty() ? std::string() : " from node " + config_.node);
     return;
   }
   // The plugin writes its own view of the bank; a call that fails leaves the bank as it was.
@@ -228,11 +224,13 @@ void ManagedPlugin::run_sensor_logic(const cycle::CycleInputs& inputs, io::LedBu
   if (metered_call([&] { return p.sensor_logic->poll(*p.instance, *reading); })) bank = running_->leds;
 }
 
-std::optional<std::string> ManagedPlugin::render(std::uint64_t generated_ms, const std::vector<io::SensorReading>& readings,
+std::optional<std::string> ManagedPlugin::render(std::uint64_t generated_ms, const std::vector<api::NodeReadings>& nodes,
                                                  const std::vector<api::PluginStatus>& plugins) {
   if (!callable(env_.steady_now())) return std::nullopt;
   LoadedPlugin& p = *running_;
-  if (!metered_call([&] { return p.dashboard->render(*p.instance, generated_ms, readings, plugins); }))
+  static const std::vector<io::SensorReading> none;
+  const auto& local = nodes.empty() ? none : nodes.front().readings;
+  if (!metered_call([&] { return p.dashboard->render(*p.instance, generated_ms, local, plugins, nodes); }))
     return std::nullopt;
   std::string page = std::move(last_message_);
   last_message_ = "rendered " + std::to_string(page.size()) + " bytes";

@@ -57,7 +57,8 @@ class ManagedPlugin {
   // Sensor logic: poll() with the plugin's sensor reading from `inputs`.
   void run_sensor_logic(const cycle::CycleInputs& inputs, io::LedBuffer& bank);
   // Dashboard: the page, or nullopt when the call failed or the plugin is not running.
-  std::optional<std::string> render(std::uint64_t generated_ms, const std::vector<io::SensorReading>& readings,
+  // `nodes`: every node with its readings, the local node first.
+  std::optional<std::string> render(std::uint64_t generated_ms, const std::vector<api::NodeReadings>& nodes,
                                     const std::vector<api::PluginStatus>& plugins);
 
   AdminResult rollback();

@@ -38,7 +38,9 @@ PluginRuntime::PluginRuntime(const std::vector<config::PluginConfig>& plugins, R
     : options_(std::move(options)) {
   env_.wall_now = options_.wall_now;
   env_.steady_now = options_.steady_now;
-  env_.latest = [this](const std::string& sensor) { return latest(sensor); };
+  env_.latest = [this](const std::string& sensor) { return latest({}, sensor); };
+  env_.latest_of = [this](const std::string& node, const std::string& sensor) { return latest(node, sensor); };
+  env_.nodes = [this] { return nodes(); };
   for (const auto& config : plugins) {
     plugins_.push_back(make_plugin(config));
     plugins_.back()->load_now();
@@ -66,12 +68,17 @@ ManagedPlugin* PluginRuntime::find(const std::string& name) {
   return nullptr;
 }
 
-std::optional<io::SensorReading> PluginRuntime::latest(const std::string& sensor) const {
+std::optional<io::SensorReading> PluginRuntime::latest(const std::string& node, const std::string& sensor) const {
   // Start-up code runs on the loader thread, where no cycle is in progress.
   if (std::this_thread::get_id() != cycle_thread_.load() || !current_) return std::nullopt;
-  for (const auto& r : current_->readings)
-    if (r.sensor == sensor) return r;
+  if (const io::SensorReading* r = find_reading(current_->readings, node.empty() ? current_->node : node, sensor))
+    return *r;
   return std::nullopt;
+}
+
+std::vector<io::NodeStatus> PluginRuntime::nodes() const {
+  if (std::this_thread::get_id() != cycle_thread_.load() || !current_ || !current_->nodes) return {};
+  return *current_->nodes;
 }
 
 void PluginRuntime::run(const cycle::CycleInputs& inputs, io::LedBuffer& leds) {
@@ -145,7 +152,28 @@ void PluginRuntime::check_files(io::WallTime now) {
 }
 
 void PluginRuntime::publish_inputs(const cycle::CycleInputs& inputs) {
-  inputs_.store(std::make_shared<const PublishedInputs>(PublishedInputs{inputs.number, inputs.time, inputs.readings}));
+  inputs_.store(std::make_shared<const PublishedInputs>(PublishedInputs{
+      inputs.number, inputs.time, inputs.readings, std::string(inputs.node),
+      inputs.nodes ? *inputs.nodes : std::vector<io::NodeStatus>{}}));
+}
+
+std::vector<api::NodeReadings> PluginRuntime::readings_by_node(const PublishedInputs& inputs) {
+  std::vector<api::NodeReadings> out;
+  out.reserve(inputs.nodes.size() + 1);
+  for (const auto& node : inputs.nodes) out.push_back({node, {}});
+  if (out.empty() || out.front().node.name != inputs.node) {  // no node list: the local node alone
+    io::NodeStatus local;
+    local.name = inputs.node;
+    local.local = true;
+    local.state = io::NodeState::online;
+    out.insert(out.begin(), {std::move(local), {}});
+  }
+  // Readings come grouped by node, in the same order as the nodes.
+  for (const auto& r : inputs.readings) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto& n) { return n.node.name == r.node; });
+    if (it != out.end()) it->readings.push_back(r);
+  }
+  return out;
 }
 
 std::shared_ptr<const std::string> PluginRuntime::dashboard_html() const {
@@ -158,7 +186,7 @@ std::shared_ptr<const std::string> PluginRuntime::dashboard_html() const {
   rendered_.reset();
   for (const auto& p : plugins_) {
     if (!p->is_dashboard()) continue;
-    if (auto page = p->render(unix_ms(inputs->time), inputs->readings, plugins)) {
+    if (auto page = p->render(unix_ms(inputs->time), readings_by_node(*inputs), plugins)) {
       rendered_ = std::make_shared<const std::string>(std::move(*page));
       break;
     }

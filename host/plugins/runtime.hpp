@@ -80,7 +80,9 @@ class PluginRuntime final : public PluginControl, public cycle::PluginSlot {
   template <class F>
   bool when_free(ManagedPlugin& p, F&& f);
   void emit(PluginEvent::Kind kind, const std::string& plugin, const std::string& message);
-  std::optional<io::SensorReading> latest(const std::string& sensor) const;
+  // `node` empty: the local node.
+  std::optional<io::SensorReading> latest(const std::string& node, const std::string& sensor) const;
+  std::vector<io::NodeStatus> nodes() const;
 
   std::string name_ = "plugins";
   RuntimeOptions options_;
@@ -104,7 +106,11 @@ class PluginRuntime final : public PluginControl, public cycle::PluginSlot {
     std::uint64_t number = 0;
     io::WallTime time{};
     std::vector<io::SensorReading> readings;
+    std::string node;
+    std::vector<io::NodeStatus> nodes;
   };
+  // The dashboard's view: every node with its readings, the local node first.
+  static std::vector<api::NodeReadings> readings_by_node(const PublishedInputs& inputs);
   std::atomic<std::shared_ptr<const PublishedInputs>> inputs_;
   mutable std::mutex dashboard_mutex_;
   mutable std::uint64_t rendered_for_ = 0;  // the cycle number the cached page shows

@@ -26,6 +26,10 @@ struct Host {
     caps.settings = std::map<std::string, config::SettingValue>{{"led", std::int64_t{2}},
                                                                  {"temperature_high_c", 25.0}};
     caps.latest = [](const std::string& s) { return std::optional<io::SensorReading>(reading(s, "temperature", 1)); };
+    caps.latest_of = [](const std::string&, const std::string& s) {
+      return std::optional<io::SensorReading>(reading(s, "temperature", 1));
+    };
+    caps.nodes = [] { return std::vector<io::NodeStatus>{}; };
     caps.now_ms = [] { return std::uint64_t{1000}; };
     caps.monotonic_ms = [] { return std::uint64_t{5}; };
     auto b = bind(linker, caps);
@@ -126,7 +130,12 @@ TEST(PluginApi, DashboardRendersAndHasNoStateExport) {
   ASSERT_TRUE(inst);
   auto render = DashboardRender::bind(*inst);
   ASSERT_TRUE(render) << render.error();
-  auto html = render->render(*inst, 1, {reading("dht22", "temperature", 21.5)}, {{"dht22", true, "ok"}});
+  io::NodeStatus local;
+  local.name = "n1";
+  local.local = true;
+  local.state = io::NodeState::online;
+  const std::vector<io::SensorReading> readings = {reading("dht22", "temperature", 21.5)};
+  auto html = render->render(*inst, 1, readings, {{"dht22", true, "ok"}}, {{local, readings}});
   ASSERT_TRUE(html && *html);
   EXPECT_NE(html->value().find("data-sensor=\"dht22\" data-quantity=\"temperature\""), std::string::npos) << html->value();
   EXPECT_NE(html->value().find("data-field=\"value\">21.5</span>"), std::string::npos);

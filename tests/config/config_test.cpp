@@ -225,7 +225,7 @@ s = "a \"quoted\" word"
 }
 
 TEST(Config, ShippedConfigsAreValid) {
-  for (const char* file : {"config/host.toml", "config/revpi-gateway.toml", "config/sim.toml"}) {
+  for (const char* file : {"config/host.toml", "config/revpi-gateway.toml", "config/sim.toml", "config/satellite.toml"}) {
     auto result = load_config_file(file);
     EXPECT_TRUE(result.has_value()) << file << ": " << (result ? "" : format_errors(result.error()));
   }

@@ -469,5 +469,40 @@ TEST_F(RuntimeTest, TheFourShippedPluginsRunOnSimulatedReadings) {
   EXPECT_EQ(runtime_->dashboard_html(), nullptr);  // the web server shows its fallback page
 }
 
+// A hub: node "sat"'s dht22 arrives through the broker link into the process image.
+void hear_remote(io::ProcessImage& image, io::WallTime now, double celsius, io::NodeState state) {
+  image.update_node("sat", [&](io::NodeStatus& n) {
+    n.state = state;
+    n.stale_after = 1h;
+    n.last_seen = now;
+  });
+  auto r = io::ok_reading("dht22", io::ReadingSource::sim, now, {{"temperature", celsius, "C"}});
+  r.node = "sat";
+  image.publish_remote(r, now);
+}
+
+TEST_F(RuntimeTest, AHubPluginReadsAnotherNodesSensorAndKnowsTheNodes) {
+  auto c = counter("reader", kComponents / "node-reader.wasm");
+  c.settings["node"] = std::string("sat");
+  start({c});
+  hear_remote(image_, wall_, 19.5, io::NodeState::online);
+  step();
+  EXPECT_EQ(status("reader").last_message, "nodes=2 remote=yes t=19.5") << status("reader").last_error;
+  hear_remote(image_, wall_, 19.5, io::NodeState::offline);
+  step();
+  EXPECT_EQ(status("reader").last_message, "nodes=2 remote=yes t=19.5 stale");
+}
+
+TEST_F(RuntimeTest, APluginConfiguredForARemoteNodePollsThatNodesReading) {
+  auto c = counter("remote-counter", kComponents / "counter-v1.wasm");
+  c.node = "sat";
+  start({c});
+  step();
+  EXPECT_THAT(status("remote-counter").last_message, HasSubstr("waiting for a dht22 reading from node sat"));
+  hear_remote(image_, wall_, 17.0, io::NodeState::online);
+  step();
+  EXPECT_EQ(status("remote-counter").last_message, "v1 poll 1 t=17.0") << "the local dht22 reads 21.5";
+}
+
 }  // namespace
 }  // namespace sensorhost::plugins
