@@ -1,5 +1,7 @@
 #include "app/service.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -35,6 +37,11 @@ std::string memory_usage() {
 std::string dashboard_address(const config::WebConfig& web) {
   std::string host = (web.listen == "0.0.0.0" || web.listen == "::") ? "localhost" : web.listen;
   return "http://" + host + ":" + std::to_string(web.port) + "/";
+}
+
+// Whether two [mqtt] sections configure the same link.
+bool same_link(const config::MqttConfig& a, const config::MqttConfig& b) {
+  return config::render_mqtt(a) == config::render_mqtt(b);
 }
 
 }  // namespace
@@ -81,9 +88,13 @@ std::string format_leds(const std::vector<bool>& leds) {
 Service::Service(config::Config config, ServiceOptions options)
     : config_(std::move(config)),
       options_(std::move(options)),
+      image_(config_.node.name),
       runner_(std::chrono::duration_cast<std::chrono::nanoseconds>(config_.polling.interval)) {}
 
-Service::~Service() { poller_.stop(); }
+Service::~Service() {
+  if (link_) link_->stop();
+  poller_.stop();
+}
 
 void Service::apply_logging(const config::Config& config) { log::set_level(to_log_level(config.logging.level)); }
 
@@ -115,6 +126,8 @@ int Service::run() {
   plugins_ = std::make_shared<plugins::PluginRuntime>(config_.plugins);
   cycle_->set_plugins({plugins_});
   if (!start_web()) return 1;
+  image_.set_local_details(dashboard_url(), SENSORHOST_VERSION);
+  start_link();
   log::info("cycle every " + std::to_string(config_.polling.interval.count()) + " ms");
 
   runner_.run(
@@ -122,6 +135,7 @@ int Service::run() {
       [this] { reload(); });
 
   systemd_.stopping();
+  if (link_) link_->stop();  // says "offline" before the dashboard goes
   web_->stop();
   std::string error;
   if (!cycle_->all_leds_off(error)) log::warning("could not turn the LEDs off: " + error);
@@ -137,6 +151,7 @@ bool Service::start_web() {
   sources.plugins = plugins_.get();
   sources.version = SENSORHOST_VERSION;
   sources.cycle_interval = config_.polling.interval;
+  sources.link_health = [this] { return link_ ? link_->health() : link::LinkHealth{}; };
   web_ = std::make_unique<web::Server>(config_.web, std::move(sources));
   if (auto started = web_->start(); !started) {
     log::error("web: " + started.error() + " (set [web] listen/port in " + config_.source + ")");
@@ -149,9 +164,46 @@ bool Service::start_web() {
   return true;
 }
 
+// What other nodes show as this node's dashboard: [node] dashboard_url, else the host
+// name (or the listen address) and the port the server bound.
+std::string Service::dashboard_url() const {
+  if (!config_.node.dashboard_url.empty()) return config_.node.dashboard_url;
+  config::WebConfig bound = config_.web;
+  bound.port = web_->port();
+  const bool any = bound.listen == "0.0.0.0" || bound.listen == "::";
+  if (!any) return dashboard_address(bound);
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) return dashboard_address(bound);
+  bound.listen = host;
+  return dashboard_address(bound);
+}
+
+void Service::start_link() {
+  if (!config_.mqtt.enabled) {
+    log::info("mqtt: off ([mqtt] enabled = false); node " + config_.node.name + " stands alone");
+    return;
+  }
+  link::LinkSources sources;
+  sources.image = &image_;
+  sources.plugins = plugins_.get();
+  sources.version = SENSORHOST_VERSION;
+  sources.dashboard_url = dashboard_url();
+  link_ = std::make_unique<link::Link>(config_.mqtt, config_.node.name, std::move(sources));
+  if (auto started = link_->start(); !started) {
+    log::error("mqtt: " + started.error() + " (see [mqtt] in " + config_.source + "); running without the broker link");
+    link_.reset();
+    return;
+  }
+  const auto& subscribe = config_.mqtt.subscribe;
+  log::info("mqtt: node " + config_.node.name + " publishes to " + link_->health().broker + " every " +
+            std::to_string(config_.mqtt.publish_interval.count()) + " ms" +
+            (subscribe.empty() ? std::string() : config_.mqtt.subscribes_all() ? "; hub of every node" : "; hub of " + std::to_string(subscribe.size()) + " node(s)"));
+}
+
 bool Service::after_cycle(const cycle::CycleSnapshot& snapshot) {
   systemd_.watchdog(cycle::SteadyClock::now());
   web_->on_cycle(cycle_->latest());
+  if (link_) link_->on_cycle(cycle_->latest());
   if (!ready_sent_ && snapshot.led_error.empty()) {
     systemd_.ready();
     ready_sent_ = true;
@@ -181,6 +233,8 @@ void Service::reload() {
   config::Config next = std::move(*loaded);
   if (next.web.listen != config_.web.listen || next.web.port != config_.web.port)
     log::warning("reload: [web] listen/port changes take effect after a restart");
+  if (next.node.name != config_.node.name || !same_link(next.mqtt, config_.mqtt))
+    log::warning("reload: [node] and [mqtt] changes take effect after a restart");
   apply_logging(next);
   if (!start_io(next)) {
     log::error("reload: the new hardware settings failed; restarting with the running configuration");

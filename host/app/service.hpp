@@ -12,6 +12,7 @@
 #include "cycle/runner.hpp"
 #include "io/process_image.hpp"
 #include "io/sensor_poller.hpp"
+#include "link/link.hpp"
 #include "plugins/runtime.hpp"
 #include "web/server.hpp"
 #include "platform/systemd_notify.hpp"
@@ -39,6 +40,8 @@ class Service {
  private:
   bool start_io(const config::Config& config);
   bool start_web();
+  void start_link();
+  std::string dashboard_url() const;
   void reload();
   bool after_cycle(const cycle::CycleSnapshot& snapshot);
   void apply_logging(const config::Config& config);
@@ -52,6 +55,7 @@ class Service {
   std::unique_ptr<cycle::Cycle> cycle_;
   std::shared_ptr<plugins::PluginRuntime> plugins_;
   std::unique_ptr<web::Server> web_;  // after plugins_: stops before the runtime goes
+  std::unique_ptr<link::Link> link_;  // after web_ and plugins_: stops first
   cycle::CycleRunner runner_;  // exists from construction, so an early signal is not lost
   platform::SystemdNotifier systemd_;
   bool ready_sent_ = false;
