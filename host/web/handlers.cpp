@@ -5,6 +5,7 @@
 #include <future>
 
 #include "web/health.hpp"
+#include "web/nodes.hpp"
 #include "web/render.hpp"
 #include "web/server_impl.hpp"
 
@@ -136,6 +137,16 @@ void Server::Impl::get_history(const httplib::Request& req, httplib::Response& r
   HistoryQuery q;
   q.sensor = req.get_param_value("sensor");
   if (q.sensor.empty()) return send_error(res, 400, "sensor: missing (e.g. /api/history?sensor=dht22)");
+  // `node`: any node the history or the latest snapshot knows; default: this node.
+  const auto snapshot = latest_.load();
+  q.node = req.get_param_value("node");
+  if (q.node.empty()) {
+    q.node = snapshot ? snapshot->node : std::string();
+  } else if (!history_.has_node(q.node) &&
+             !(snapshot && std::any_of(snapshot->nodes.begin(), snapshot->nodes.end(),
+                                       [&](const io::NodeStatus& n) { return n.name == q.node; }))) {
+    return send_error(res, 404, "unknown node '" + q.node + "' (the nodes are listed at /api/nodes)");
+  }
   if (req.has_param("quantity")) q.quantity = req.get_param_value("quantity");
   q.until_ms = now;
   q.since_ms = now - history_.retention().count();
@@ -214,15 +225,25 @@ void Server::Impl::post_admin(const httplib::Request& req, httplib::Response& re
   send_json(res, 200, dump({{"plugin", name}, {"action", action_text}, {"result", result->value()}}));
 }
 
+link::LinkHealth Server::Impl::link_health() const {
+  return sources_.link_health ? sources_.link_health() : link::LinkHealth{};
+}
+
+void Server::Impl::get_nodes(const httplib::Request&, httplib::Response& res) {
+  const auto snapshot = latest_.load();
+  if (!snapshot) return send_error(res, 503, "no cycle has run yet");
+  send_json(res, 200, dump(nodes_document(*snapshot, link_health())));
+}
+
 void Server::Impl::get_health(const httplib::Request&, httplib::Response& res) {
-  const Health health = evaluate_health(
-      {latest_.load(), snapshot_age(), std::chrono::milliseconds(interval_ms.load()), plugin_status()});
+  const Health health = evaluate_health({latest_.load(), snapshot_age(), std::chrono::milliseconds(interval_ms.load()),
+                                         plugin_status(), link_health()});
   send_json(res, health.ok ? 200 : 503, dump(health.body));
 }
 
 void Server::Impl::get_metrics(const httplib::Request&, httplib::Response& res) {
-  MetricsInputs in{sources_.version, latest_.load(), plugin_status(), &cycle_durations_, event_clients_.load(),
-                   events_dropped_.load()};
+  MetricsInputs in{sources_.version,      latest_.load(),          plugin_status(), &cycle_durations_,
+                   event_clients_.load(), events_dropped_.load(),  link_health()};
   res.set_header("Cache-Control", "no-store");
   res.set_content(render_metrics(in), "text/plain; version=0.0.4; charset=utf-8");
 }

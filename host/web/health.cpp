@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "web/nodes.hpp"
 #include "web/render.hpp"
 
 namespace sensorhost::web {
@@ -35,7 +36,8 @@ json sensors_check(const HealthInputs& in, std::vector<std::string>& reasons) {
   json failing = json::array();
   if (in.snapshot) {
     for (const auto& r : in.snapshot->readings) {
-      if (r.status == io::ReadingStatus::ok) continue;
+      // Remote nodes' readings (a hub) turn stale when their node goes away: not a fault here.
+      if (r.status == io::ReadingStatus::ok || r.node != in.snapshot->node) continue;
       failing.push_back({{"sensor", r.sensor}, {"status", io::to_string(r.status)}, {"error", r.error}});
       reasons.push_back("sensor " + r.sensor + ": " + std::string(io::to_string(r.status)) +
                         (r.error.empty() ? "" : " (" + r.error + ")"));
@@ -58,13 +60,21 @@ json plugins_check(const HealthInputs& in, std::vector<std::string>& reasons) {
   return {{"ok", failing.empty()}, {"failing", std::move(failing)}};
 }
 
+// Informational: `ok` is false only while the link is down, and never adds a reason.
+json link_check(const HealthInputs& in) {
+  json link = link_json(in.link);
+  link["ok"] = in.link.state != link::LinkState::down;
+  return link;
+}
+
 }  // namespace
 
 Health evaluate_health(const HealthInputs& in) {
   std::vector<std::string> reasons;
   json body = {{"cycle", cycle_check(in, reasons)},
                {"sensors", sensors_check(in, reasons)},
-               {"plugins", plugins_check(in, reasons)}};
+               {"plugins", plugins_check(in, reasons)},
+               {"link", link_check(in)}};
   const bool ok = reasons.empty();
   body["status"] = ok ? "ok" : "unhealthy";
   body["reasons"] = reasons;

@@ -1,5 +1,7 @@
 #pragma once
-// GET /api/health: is the cycle alive, are the sensors ok, are the plugins ok.
+// GET /api/health: is the cycle alive, are this node's sensors ok, are the plugins ok;
+// and, for information only, the broker link's state (a hub's remote nodes and the link
+// come and go without the service being unhealthy: /api/nodes tells about them).
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -8,6 +10,7 @@
 #include <vector>
 
 #include "cycle/cycle.hpp"
+#include "link/health.hpp"
 #include "plugins/control.hpp"
 
 namespace sensorhost::web {
@@ -17,6 +20,7 @@ struct HealthInputs {
   std::chrono::milliseconds snapshot_age{0};             // since on_cycle received it (steady clock)
   std::chrono::milliseconds interval{2000};
   std::shared_ptr<const std::vector<plugins::PluginStatus>> plugins;  // null: no plugin runtime
+  link::LinkHealth link = {};  // shown, never a reason to be unhealthy
 };
 
 struct Health {

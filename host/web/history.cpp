@@ -66,21 +66,27 @@ std::vector<HistoryPoint> SeriesRing::query(std::int64_t since_ms, std::int64_t 
   return points;
 }
 
-History::History(std::chrono::milliseconds retention, std::chrono::milliseconds cycle_interval)
-    : retention_(std::max(retention, std::chrono::milliseconds(1))) {
+History::RingSize History::ring_size(std::chrono::milliseconds retention, std::chrono::milliseconds cycle_interval,
+                                     std::size_t max_slots) {
   const std::int64_t interval = std::max<std::int64_t>(cycle_interval.count(), 1);
-  const std::int64_t wanted = retention_.count() / interval + 1;
-  capacity_ = static_cast<std::size_t>(std::min<std::int64_t>(wanted, kMaxSlots));
-  slot_ms_ = std::max<std::int64_t>(interval, (retention_.count() + static_cast<std::int64_t>(capacity_) - 1) /
-                                                  static_cast<std::int64_t>(capacity_));
+  const std::int64_t wanted = retention.count() / interval + 1;
+  const auto capacity = static_cast<std::size_t>(std::min<std::int64_t>(wanted, static_cast<std::int64_t>(std::max<std::size_t>(max_slots, 1))));
+  const std::int64_t slot_ms = std::max<std::int64_t>(
+      interval, (retention.count() + static_cast<std::int64_t>(capacity) - 1) / static_cast<std::int64_t>(capacity));
+  return {capacity, slot_ms};
 }
 
-void History::record(Readings readings) {
+History::History(std::chrono::milliseconds retention, std::chrono::milliseconds cycle_interval, std::size_t remote_slots)
+    : retention_(std::max(retention, std::chrono::milliseconds(1))),
+      local_(ring_size(retention_, cycle_interval, kMaxSlots)),
+      remote_(ring_size(retention_, cycle_interval, remote_slots)) {}
+
+void History::record(Readings readings, std::string_view local_node) {
   std::unique_lock lock(mutex_, std::try_to_lock);
   if (!lock) {
     std::lock_guard parked(parked_mutex_);
     if (parked_.size() < kMaxParked) {
-      parked_.push_back(std::move(readings));
+      parked_.push_back({std::move(readings), local_node});
       return;
     }
   }
@@ -88,39 +94,58 @@ void History::record(Readings readings) {
   // beyond its means) does the cycle wait for them, rather than lose samples.
   if (!lock) lock.lock();
   fold_locked();
-  record_locked(*readings);
+  record_locked(*readings, local_node);
 }
 
 void History::fold_locked() {
-  std::vector<Readings> parked;
+  std::vector<Parked> parked;
   {
     std::lock_guard lock(parked_mutex_);
     parked.swap(parked_);
   }
-  for (const auto& readings : parked) record_locked(*readings);
+  for (const auto& p : parked) record_locked(*p.readings, p.local_node);
 }
 
-void History::record_locked(const std::vector<io::SensorReading>& readings) {
+void History::record_locked(const std::vector<io::SensorReading>& readings, std::string_view local_node) {
+  std::map<std::string, Sensor>* node = nullptr;  // consecutive readings are mostly of one node
+  const std::string* node_name = nullptr;
   for (const auto& reading : readings) {
-    Sensor& sensor = sensors_[reading.sensor];  // known from its first reading, even an error
+    if (!node_name || *node_name != reading.node) {
+      auto it = nodes_.try_emplace(reading.node).first;
+      node = &it->second;
+      node_name = &it->first;
+    }
+    Sensor& sensor = (*node)[reading.sensor];  // known from its first reading, even an error
     if (reading.status != io::ReadingStatus::ok || reading.time == sensor.last_sample) continue;
     sensor.last_sample = reading.time;
+    const RingSize& size = reading.node == local_node ? local_ : remote_;
     const std::int64_t t = to_epoch_ms(reading.time);
     for (const auto& m : reading.values) {
       auto it = sensor.series.find(m.quantity);
       if (it == sensor.series.end())
-        it = sensor.series.emplace(m.quantity, Series{m.unit, SeriesRing(capacity_, slot_ms_)}).first;
+        it = sensor.series.emplace(m.quantity, Series{m.unit, SeriesRing(size.capacity, size.slot_ms)}).first;
       it->second.unit = m.unit;
       it->second.ring.append(t, m.value);
     }
   }
 }
 
+bool History::has_node(const std::string& node) {
+  std::lock_guard lock(mutex_);
+  fold_locked();
+  return nodes_.contains(node);
+}
+
 Expected<std::vector<HistorySeries>, std::string> History::query(const HistoryQuery& q) {
   std::lock_guard lock(mutex_);
   fold_locked();
-  const auto sensor = sensors_.find(q.sensor);
-  if (sensor == sensors_.end()) return unexpected("unknown sensor '" + q.sensor + "'");
+  const auto unknown = [&] {
+    return unexpected("unknown sensor '" + q.sensor + "'" + (q.node.empty() ? "" : " on node '" + q.node + "'"));
+  };
+  const auto node = nodes_.find(q.node);
+  if (node == nodes_.end()) return unknown();
+  const auto sensor = node->second.find(q.sensor);
+  if (sensor == node->second.end()) return unknown();
   // Never older than the retention, whatever `since` asks for.
   const std::int64_t since = std::max(q.since_ms, q.until_ms - retention_.count());
   std::vector<HistorySeries> out;

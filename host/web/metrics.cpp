@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <initializer_list>
+#include <tuple>
 #include <utility>
 
 #include "web/history.hpp"
@@ -82,22 +83,22 @@ class Exposition {
     out_ += type;
     out_ += '\n';
   }
+  // A label with an empty value is left out: Prometheus treats it as absent anyway (a
+  // snapshot without node names gives the series their single-node label sets).
   template <class V>
   void sample(std::string_view name, Labels labels, V value) {
     out_ += name;
-    if (labels.size() > 0) {
-      out_ += '{';
-      bool first = true;
-      for (const auto& [key, val] : labels) {
-        if (!first) out_ += ',';
-        first = false;
-        out_ += key;
-        out_ += "=\"";
-        out_ += escape_label(val);
-        out_ += '"';
-      }
-      out_ += '}';
+    bool first = true;
+    for (const auto& [key, val] : labels) {
+      if (val.empty()) continue;
+      out_ += first ? '{' : ',';
+      first = false;
+      out_ += key;
+      out_ += "=\"";
+      out_ += escape_label(val);
+      out_ += '"';
     }
+    if (!first) out_ += '}';
     out_ += ' ';
     out_ += number(value);
     out_ += '\n';
@@ -138,14 +139,15 @@ void write_sensors(Exposition& x, const cycle::CycleSnapshot& s) {
     x.sample("sensorhost_sensor_read_failures_total", {{"sensor", sensor}}, c.failures);
   x.family("sensorhost_sensor_up", "gauge", "1 when the sensor's current reading is ok, 0 when stale or failed.");
   for (const auto& r : s.readings)
-    x.sample("sensorhost_sensor_up", {{"sensor", r.sensor}}, r.status == io::ReadingStatus::ok ? 1.0 : 0.0);
+    x.sample("sensorhost_sensor_up", {{"node", r.node}, {"sensor", r.sensor}}, r.status == io::ReadingStatus::ok ? 1.0 : 0.0);
   x.family("sensorhost_reading_age_seconds", "gauge", "Age of the sensor's current sample at the last cycle.");
   for (const auto& r : s.readings)
-    x.sample("sensorhost_reading_age_seconds", {{"sensor", r.sensor}}, seconds(s.time - r.time));
+    x.sample("sensorhost_reading_age_seconds", {{"node", r.node}, {"sensor", r.sensor}}, seconds(s.time - r.time));
   x.family("sensorhost_reading", "gauge", "Latest value of each sensor quantity, in the unit of its label.");
   for (const auto& r : s.readings)
     for (const auto& m : r.values)
-      x.sample("sensorhost_reading", {{"sensor", r.sensor}, {"quantity", m.quantity}, {"unit", m.unit}}, m.value);
+      x.sample("sensorhost_reading", {{"node", r.node}, {"sensor", r.sensor}, {"quantity", m.quantity}, {"unit", m.unit}},
+               m.value);
   x.family("sensorhost_led_on", "gauge", "State of each LED of the bank after the last cycle (1 lit).");
   for (std::size_t i = 0; i < s.leds.size(); ++i)
     x.sample("sensorhost_led_on", {{"led", std::to_string(i)}}, s.leds[i] ? 1.0 : 0.0);
@@ -185,6 +187,40 @@ void write_plugins(Exposition& x, const std::vector<plugins::PluginStatus>& all)
       x.sample("sensorhost_plugin_state", {{"plugin", p.name}, {"state", plugins::to_string(st)}}, p.state == st ? 1.0 : 0.0);
 }
 
+// Every node the snapshot knows, the local one included.
+void write_nodes(Exposition& x, const cycle::CycleSnapshot& s) {
+  x.family("sensorhost_node_up", "gauge", "1 when the node is online (heard lately), 0 when silent, offline or unknown.");
+  for (const auto& n : s.nodes) x.sample("sensorhost_node_up", {{"node", n.name}}, n.online() ? 1.0 : 0.0);
+  x.family("sensorhost_node_last_seen_timestamp_seconds", "gauge", "Wall-clock time the node was last heard from.");
+  for (const auto& n : s.nodes)
+    if (n.last_seen.time_since_epoch().count() != 0)  // never heard: no sample rather than 1970
+      x.sample("sensorhost_node_last_seen_timestamp_seconds", {{"node", n.name}},
+               static_cast<double>(to_epoch_ms(n.last_seen)) / 1e3);
+  x.family("sensorhost_node_messages_total", "counter", "Broker messages accepted from the node.");
+  for (const auto& n : s.nodes) x.sample("sensorhost_node_messages_total", {{"node", n.name}}, n.messages);
+  x.family("sensorhost_node_rejected_total", "counter", "Broker messages from the node refused (malformed, oversized, bad names).");
+  for (const auto& n : s.nodes) x.sample("sensorhost_node_rejected_total", {{"node", n.name}}, n.rejected);
+}
+
+void write_link(Exposition& x, const link::LinkHealth& h) {
+  x.family("sensorhost_mqtt_link_up", "gauge", "1 while the broker link is connected.");
+  x.sample("sensorhost_mqtt_link_up", {}, h.state == link::LinkState::up ? 1.0 : 0.0);
+  x.family("sensorhost_mqtt_link_state", "gauge", "1 for the broker link's current state.");
+  for (auto st : {link::LinkState::disabled, link::LinkState::connecting, link::LinkState::up, link::LinkState::down})
+    x.sample("sensorhost_mqtt_link_state", {{"state", link::to_string(st)}}, h.state == st ? 1.0 : 0.0);
+  const std::tuple<const char*, const char*, std::uint64_t> counters[] = {
+      {"sensorhost_mqtt_connects_total", "Successful connections to the broker.", h.connects},
+      {"sensorhost_mqtt_messages_published_total", "Messages handed to the broker.", h.published},
+      {"sensorhost_mqtt_messages_received_total", "Messages accepted from subscribed nodes.", h.received},
+      {"sensorhost_mqtt_messages_rejected_total", "Messages from subscribed topics refused (malformed, oversized, hostile).", h.rejected},
+      {"sensorhost_mqtt_snapshots_dropped_total", "Cycle snapshots dropped by the link's full hand-off queue.", h.dropped},
+  };
+  for (const auto& [name, help, value] : counters) {
+    x.family(name, "counter", help);
+    x.sample(name, {}, value);
+  }
+}
+
 }  // namespace
 
 std::string render_metrics(const MetricsInputs& in) {
@@ -192,7 +228,11 @@ std::string render_metrics(const MetricsInputs& in) {
   x.family("sensorhost_build_info", "gauge", "Build of the running service.");
   x.sample("sensorhost_build_info", {{"version", in.version}}, 1.0);
   write_cycle(x, in);
-  if (in.snapshot) write_sensors(x, *in.snapshot);
+  if (in.snapshot) {
+    write_sensors(x, *in.snapshot);
+    write_nodes(x, *in.snapshot);
+  }
+  write_link(x, in.link);
   write_plugins(x, in.plugins ? *in.plugins : std::vector<plugins::PluginStatus>{});
   x.family("sensorhost_web_event_clients", "gauge", "Clients connected to /api/events.");
   x.sample("sensorhost_web_event_clients", {}, in.event_clients);

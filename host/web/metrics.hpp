@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cycle/cycle.hpp"
+#include "link/health.hpp"
 #include "plugins/control.hpp"
 
 namespace sensorhost::web {
@@ -45,6 +46,7 @@ struct MetricsInputs {
   const DurationHistogram* cycle_durations = nullptr;
   std::uint64_t event_clients = 0;
   std::uint64_t events_dropped = 0;
+  link::LinkHealth link = {};  // the broker link (state disabled when there is none)
 };
 
 std::string render_metrics(const MetricsInputs& in);

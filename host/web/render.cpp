@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "web/nodes.hpp"
+
 namespace sensorhost::web {
 
 using nlohmann::json;
@@ -14,7 +16,8 @@ double to_ms(std::chrono::nanoseconds d) { return static_cast<double>(d.count())
 json reading_json(const io::SensorReading& r, io::WallTime now) {
   json values = json::array();
   for (const auto& m : r.values) values.push_back({{"quantity", m.quantity}, {"value", m.value}, {"unit", m.unit}});
-  return {{"sensor", r.sensor},
+  return {{"node", r.node},
+          {"sensor", r.sensor},
           {"status", io::to_string(r.status)},
           {"source", io::to_string(r.source)},
           {"error", r.error},
@@ -44,6 +47,8 @@ json snapshot_json(const cycle::CycleSnapshot& s) {
   return {{"cycle", s.number},
           {"time_ms", to_epoch_ms(s.time)},
           {"time", iso_time(s.time)},
+          {"node", s.node},
+          {"nodes", nodes_json(s.nodes, s.time)},
           {"readings", std::move(readings)},
           {"leds", std::move(leds)},
           {"led_error", s.led_error},
@@ -94,7 +99,8 @@ json history_json(const HistoryQuery& q, const std::vector<HistorySeries>& serie
       points.push_back({{"t", p.t_ms}, {"avg", p.avg}, {"min", p.min}, {"max", p.max}, {"n", p.samples}});
     out_series.push_back({{"quantity", s.quantity}, {"unit", s.unit}, {"group", s.group}, {"points", std::move(points)}});
   }
-  return {{"sensor", q.sensor},
+  return {{"node", q.node},
+          {"sensor", q.sensor},
           {"since_ms", q.since_ms},
           {"until_ms", q.until_ms},
           {"max_points", q.max_points},

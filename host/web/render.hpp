@@ -11,7 +11,8 @@
 
 namespace sensorhost::web {
 
-// /api/readings and the SSE `reading` event: cycle number, time, readings, LEDs.
+// /api/readings and the SSE `reading` event: cycle number, time, the local node and every
+// node, the readings (each with its node), LEDs.
 nlohmann::json snapshot_json(const cycle::CycleSnapshot& snapshot);
 nlohmann::json plugin_status_json(const plugins::PluginStatus& status);
 nlohmann::json plugin_event_json(const plugins::PluginEvent& event);

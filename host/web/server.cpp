@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "web/nodes.hpp"
 #include "web/render.hpp"
 #include "web/server_impl.hpp"
 
@@ -65,6 +66,7 @@ void Server::Impl::add_routes() {
   route("GET", "/api/plugins/([^/]+)", [this](Req q, Res r, const std::smatch& m) { get_plugin(q, r, m[1]); });
   route("POST", "/api/plugins/([^/]+)/(reload|rollback|enable|disable)",
         [this](Req q, Res r, const std::smatch& m) { post_admin(q, r, m[1], m[2]); });
+  route("GET", "/api/nodes", [this](Req q, Res r, const std::smatch&) { get_nodes(q, r); });
   route("GET", "/api/health", [this](Req q, Res r, const std::smatch&) { get_health(q, r); });
   route("GET", "/api/events", [this](Req q, Res r, const std::smatch&) { get_events(q, r); });
   route("GET", "/metrics", [this](Req q, Res r, const std::smatch&) { get_metrics(q, r); });
@@ -196,10 +198,16 @@ void Server::Impl::stop() {
 void Server::Impl::on_cycle(std::shared_ptr<const cycle::CycleSnapshot> snapshot) {
   if (!snapshot) return;
   cycle_durations_.observe(snapshot->stats.last_duration);
-  history_.record(std::shared_ptr<const std::vector<io::SensorReading>>(snapshot, &snapshot->readings));
+  history_.record(std::shared_ptr<const std::vector<io::SensorReading>>(snapshot, &snapshot->readings), snapshot->node);
   latest_steady_ns_ = sources_.steady_now().time_since_epoch().count();
-  latest_.store(snapshot);
+  const auto previous = latest_.exchange(snapshot);
   events_.publish("reading", [snapshot] { return dump(snapshot_json(*snapshot)); });
+  // Only the cycle thread stores snapshots, so `previous` is the one before this one.
+  if (previous)
+    for (auto& change : node_changes(previous->nodes, snapshot->nodes))
+      events_.publish("node", [change = std::move(change), time = snapshot->time] {
+        return dump(node_event_json(change, time));
+      });
 }
 
 void Server::Impl::set_token(std::string token) {

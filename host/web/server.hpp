@@ -18,6 +18,7 @@
 #include "common/expected.hpp"
 #include "config/config.hpp"
 #include "cycle/cycle.hpp"
+#include "link/health.hpp"
 #include "plugins/control.hpp"
 
 namespace sensorhost::web {
@@ -28,6 +29,10 @@ struct ServerSources {
   std::chrono::milliseconds cycle_interval{2000};
   std::function<io::WallTime()> wall_now = [] { return io::WallClock::now(); };
   std::function<cycle::SteadyClock::time_point()> steady_now = [] { return cycle::SteadyClock::now(); };
+  // The broker link's health (/api/nodes, /api/health, /metrics); null: no link (state
+  // "disabled"). Called on HTTP threads, once per request that shows it: must be
+  // thread-safe and quick (a copy under a short lock).
+  std::function<link::LinkHealth()> link_health;
 };
 
 struct ServerOptions {

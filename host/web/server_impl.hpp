@@ -53,6 +53,7 @@ class Server::Impl {
   void get_plugin(const httplib::Request& req, httplib::Response& res, const std::string& name);
   void post_admin(const httplib::Request& req, httplib::Response& res, const std::string& name,
                   const std::string& action);
+  void get_nodes(const httplib::Request& req, httplib::Response& res);
   void get_health(const httplib::Request& req, httplib::Response& res);
   void get_events(const httplib::Request& req, httplib::Response& res);
   void get_metrics(const httplib::Request& req, httplib::Response& res);
@@ -60,6 +61,7 @@ class Server::Impl {
   std::shared_ptr<const std::vector<plugins::PluginStatus>> plugin_status() const;
   std::string dashboard_notice() const;
   std::chrono::milliseconds snapshot_age() const;
+  link::LinkHealth link_health() const;
   std::string readings_body();
 
   config::WebConfig config_;  // token: under token_mutex_

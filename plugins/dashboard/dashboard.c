@@ -9,6 +9,9 @@
 // cached), in WABT's interpreter under a fuel budget, so no printf: the page is appended
 // piecewise into one arena buffer sized from the previous render. Three sensors and four
 // plugins: about 250 000 fuel (of the 50 M configured) and 0.7 ms, a 6 KB page.
+//
+// Readings are grouped by node (this node first, then a hub's remote nodes by name), each
+// group headed by the node's name and state; silent and offline nodes are greyed.
 #include "dashboard.h"
 
 #include <math.h>
@@ -227,9 +230,9 @@ static void put_reading(page_t* p, const types_reading_t* r) {
   PUT(p, "<article class=\"sensor\"");
   put_attr(p, "data-sensor", r->sensor);
   put_attr(p, "data-status", wit_string_view(status));
-  PUT(p, ">\n<header><h3>");
+  PUT(p, ">\n<header><h4>");
   put_text(p, r->sensor);
-  PUT(p, "</h3><span class=\"badge\" data-field=\"status\">");
+  PUT(p, "</h4><span class=\"badge\" data-field=\"status\">");
   put(p, status);
   PUT(p, "</span></header>\n<dl class=\"values\">");
   for (size_t j = 0; j < r->values.len; ++j) put_measurement(p, r->sensor, &r->values.ptr[j]);
@@ -242,11 +245,72 @@ static void put_reading(page_t* p, const types_reading_t* r) {
   PUT(p, "</footer>\n</article>\n");
 }
 
-static void put_readings(page_t* p, const list_types_reading_t* readings) {
-  PUT(p, "<section class=\"panel readings\" aria-labelledby=\"h-readings\">\n<h2 id=\"h-readings\">Sensors</h2>\n"
-         "<div class=\"sensors\" data-readings>\n");
+// The page shows every node's readings, this node's first. Without a node list (a host
+// that does not send one) the readings form one group without a heading.
+static size_t group_count(const dashboard_render_dashboard_input_t* in) { return in->nodes.len ? in->nodes.len : 1; }
+
+static const list_types_reading_t* group_readings(const dashboard_render_dashboard_input_t* in, size_t i) {
+  return in->nodes.len ? &in->nodes.ptr[i].readings : &in->readings;
+}
+
+static const char* node_state_name(types_node_state_t s) {
+  static const char* const names[] = {"online", "silent", "offline", "unknown"};
+  return s < sizeof names / sizeof names[0] ? names[s] : "unknown";
+}
+
+// Silent and offline nodes are shown greyed, their readings being the last ones heard.
+static bool node_down(types_node_state_t s) { return s == TYPES_NODE_STATE_SILENT || s == TYPES_NODE_STATE_OFFLINE; }
+
+static bool starts_with(wit_string_t s, const char* prefix) {
+  const size_t n = strlen(prefix);
+  return s.len > n && memcmp(s.ptr, prefix, n) == 0;
+}
+
+// The node's name, its state as a badge, "this node" or a link to its own dashboard (an
+// http(s) address only: the address comes from the network), and when it was last heard.
+static void put_node_head(page_t* p, const types_node_info_t* n) {
+  PUT(p, "<header class=\"node-head\"><h3 data-field=\"node-name\">");
+  put_text(p, n->name);
+  PUT(p, "</h3><span class=\"badge node-state\" data-field=\"node-state\">");
+  put(p, node_state_name(n->state));
+  PUT(p, "</span>");
+  if (n->local) {
+    PUT(p, "<span class=\"node-local\">this node</span>");
+  } else {
+    if (starts_with(n->address, "http://") || starts_with(n->address, "https://")) {
+      PUT(p, "<a class=\"node-link\" data-field=\"node-link\"");
+      put_attr(p, "href", n->address);
+      PUT(p, ">dashboard</a>");
+    }
+    PUT(p, "<span class=\"node-seen\">last heard ");
+    put_time_element(p, "node-seen", n->last_seen_ms);
+    PUT(p, "</span>");
+  }
+  PUT(p, "</header>\n");
+}
+
+static void put_group(page_t* p, const types_node_info_t* n, const list_types_reading_t* readings) {
+  PUT(p, "<section class=\"node");
+  if (n && node_down(n->state)) PUT(p, " node-down");
+  PUT(p, "\"");
+  put_attr(p, "data-node", n ? n->name : wit_string_view(""));
+  if (n) {
+    put_attr(p, "data-state", wit_string_view(node_state_name(n->state)));
+    put_attr(p, "data-local", wit_string_view(n->local ? "true" : "false"));
+  }
+  PUT(p, ">\n");
+  if (n) put_node_head(p, n);
+  PUT(p, "<div class=\"sensors\" data-node-sensors>\n");
   for (size_t i = 0; i < readings->len; ++i) put_reading(p, &readings->ptr[i]);
   if (readings->len == 0) PUT(p, "<p class=\"empty\" data-empty>No readings yet.</p>\n");
+  PUT(p, "</div>\n</section>\n");
+}
+
+static void put_readings(page_t* p, const dashboard_render_dashboard_input_t* in) {
+  PUT(p, "<section class=\"panel readings\" aria-labelledby=\"h-readings\">\n<h2 id=\"h-readings\">Sensors</h2>\n"
+         "<div class=\"nodes\" data-readings>\n");
+  for (size_t i = 0; i < group_count(in); ++i)
+    put_group(p, in->nodes.len ? &in->nodes.ptr[i].node : NULL, group_readings(in, i));
   PUT(p, "</div>\n</section>\n");
 }
 
@@ -292,44 +356,56 @@ static void put_plugins(page_t* p, const list_types_plugin_status_t* plugins) {
   PUT(p, "</ul>\n</section>\n");
 }
 
-// True when an earlier reading already has `quantity` (snapshots are small: a few
-// sensors of a few quantities, so a scan beats a set).
-static bool seen_before(const list_types_reading_t* readings, size_t i, size_t j) {
-  const wit_string_t q = readings->ptr[i].values.ptr[j].quantity;
-  for (size_t a = 0; a <= i; ++a)
-    for (size_t b = 0; b < (a == i ? j : readings->ptr[a].values.len); ++b) {
-      const wit_string_t o = readings->ptr[a].values.ptr[b].quantity;
-      if (o.len == q.len && memcmp(o.ptr, q.ptr, q.len) == 0) return true;
-    }
-  return false;
+// The quantities that have a chart so far: a handful, so a scan beats a set.
+typedef struct {
+  wit_string_t* items;
+  size_t len, cap;
+} quantities_t;
+
+// False when `q` was there already; otherwise adds it.
+static bool add_quantity(quantities_t* seen, wit_string_t q) {
+  for (size_t i = 0; i < seen->len; ++i)
+    if (seen->items[i].len == q.len && memcmp(seen->items[i].ptr, q.ptr, q.len) == 0) return false;
+  if (seen->len == seen->cap) {
+    const size_t cap = seen->cap ? seen->cap * 2 : 8;
+    seen->items = cabi_realloc(seen->items, seen->cap * sizeof *seen->items, _Alignof(wit_string_t), cap * sizeof *seen->items);
+    seen->cap = cap;
+  }
+  seen->items[seen->len++] = q;
+  return true;
 }
 
-// One chart per quantity; dashboard.js draws them from /api/history and the live events.
-static void put_charts(page_t* p, const list_types_reading_t* readings) {
+// One chart per quantity (of every node); dashboard.js draws them from /api/history and
+// the live events, one line per node and sensor.
+static void put_charts(page_t* p, const dashboard_render_dashboard_input_t* in) {
   PUT(p, "<section class=\"panel history\" aria-labelledby=\"h-history\">\n<h2 id=\"h-history\">History</h2>\n"
          "<div class=\"charts\" data-charts>\n");
-  for (size_t i = 0; i < readings->len; ++i)
-    for (size_t j = 0; j < readings->ptr[i].values.len; ++j) {
-      const types_measurement_t* m = &readings->ptr[i].values.ptr[j];
-      if (is_flag(m) || seen_before(readings, i, j)) continue;
-      PUT(p, "<figure class=\"chart\"");
-      put_attr(p, "data-chart", m->quantity);
-      PUT(p, "><figcaption>");
-      put_label(p, m->quantity);
-      PUT(p, " <span class=\"unit\">");
-      put_unit(p, m->unit);
-      PUT(p, "</span></figcaption><div class=\"plot\" data-plot></div></figure>\n");
-    }
+  quantities_t seen = {0};
+  for (size_t g = 0; g < group_count(in); ++g) {
+    const list_types_reading_t* readings = group_readings(in, g);
+    for (size_t i = 0; i < readings->len; ++i)
+      for (size_t j = 0; j < readings->ptr[i].values.len; ++j) {
+        const types_measurement_t* m = &readings->ptr[i].values.ptr[j];
+        if (is_flag(m) || !add_quantity(&seen, m->quantity)) continue;
+        PUT(p, "<figure class=\"chart\"");
+        put_attr(p, "data-chart", m->quantity);
+        PUT(p, "><figcaption>");
+        put_label(p, m->quantity);
+        PUT(p, " <span class=\"unit\">");
+        put_unit(p, m->unit);
+        PUT(p, "</span></figcaption><div class=\"plot\" data-plot></div></figure>\n");
+      }
+  }
   PUT(p, "</div>\n</section>\n");
 }
 
 result_string_string_t dashboard_render_render(dashboard_render_dashboard_input_t input) {
   page_t p = {0};
   put_head(&p, text_setting("title", "sensorhost"), input.generated_ms, text_setting("history", "1h"));
-  put_readings(&p, &input.readings);
+  put_readings(&p, &input);
   put_leds(&p, text_setting("led_labels", ""));
   put_plugins(&p, &input.plugins);
-  put_charts(&p, &input.readings);
+  put_charts(&p, &input);
   PUT(&p, "</main>\n<footer class=\"foot\">sensorhost \xc2\xb7 page rendered by the dashboard plugin</footer>\n"
           "</body>\n</html>\n");
   size_hint = p.len + p.len / 4;

@@ -1,7 +1,8 @@
 // The dashboard in a real browser: runs the sensorhost binary on simulated sensors with
 // the built plugins (port 0: the address comes from its log), then tests/browser/
-// dashboard.mjs drives Debian's Chromium through playwright-core against it: readings,
-// live changes without a reload, a drawn chart, the LED bank, plugin status and events.
+// dashboard.mjs drives Debian's Chromium through playwright-core against it: readings
+// under the node's heading, live changes without a reload, a drawn chart, the LED bank,
+// plugin status and events.
 // Once with the dashboard plugin's page, once with the host's fallback page; screenshots
 // in test-artifacts/.
 #include <gtest/gtest.h>
@@ -28,13 +29,15 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 constexpr const char* kToken = "browser-test";
+constexpr const char* kNode = "bench-node";  // the page heads this node's readings with its name
 
 // Port 0: the service binds an ephemeral port and logs it. Without the dashboard plugin
 // the server sends the host's fallback page.
 std::string sim_config(bool dashboard_plugin) {
   const std::string plugins = SENSORHOST_TEST_PLUGIN_DIR;
   std::ostringstream toml;
-  toml << "[polling]\ninterval = \"200ms\"\n[hardware]\nmode = \"sim\"\n"
+  toml << "[node]\nname = \"" << kNode << "\"\n"
+       << "[polling]\ninterval = \"200ms\"\n[hardware]\nmode = \"sim\"\n"
        << "[leds]\npins = [17, 27, 22]\n[logging]\nlevel = \"info\"\nshow_sensor_data = true\n"
        << "[web]\nlisten = \"127.0.0.1\"\nport = 0\ntoken = \"" << kToken << "\"\n"
        << "[plugins.dht22]\npath = \"" << plugins << "/dht22.wasm\"\nled = 0\n"
@@ -148,7 +151,7 @@ void check_page(bool dashboard_plugin, const std::string& screenshot_name) {
   // The page and /api/readings need a published cycle (before it: 503, fallback page).
   ASSERT_TRUE(service.wait_for(std::regex("cycle 1:"))) << service.log();
   const auto [status, output] = run(quoted(SENSORHOST_TEST_NODE) + " tests/browser/dashboard.mjs --url " + quoted(*url) +
-                                    " --screenshot " + quoted(screenshot.string()) +
+                                    " --screenshot " + quoted(screenshot.string()) + " --node " + kNode +
                                     (dashboard_plugin ? std::string(" --title 'Test bench' --token ") + kToken
                                                       : std::string(" --fallback")));
   const int service_exit = service.stop();

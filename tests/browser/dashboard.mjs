@@ -1,11 +1,11 @@
 // Drives Debian's Chromium (playwright-core, no browser download) against a running
 // sensorhost: the page (the plugin's with --title, the fallback with --fallback) shows
-// readings, they change without a reload, a history chart is drawn, the LED bank and the
+// readings under their node's heading (--node: this node's name), they change without a reload, a history chart is drawn, the LED bank and the
 // plugins are there; with --token, disabling and enabling dht22 shows up live. Saves
 // screenshots (light, dark, phone). Run by tests/browser/browser_test.cpp.
 //
 //   node tests/browser/dashboard.mjs --url http://127.0.0.1:PORT/ --screenshot test-artifacts/dashboard.png
-//        [--title TITLE | --fallback] [--token TOKEN]
+//        [--title TITLE | --fallback] [--token TOKEN] [--node NAME]
 //
 // Exit status 0 when every check passed; otherwise 1 with the failed check on stderr.
 // Every wait is a condition polled by the browser with a deadline, never a fixed sleep.
@@ -27,6 +27,8 @@ const { values: args } = parseArgs({
     fallback: { type: "boolean", default: false },
     // The [web] token: disable and enable dht22 and see the plugin events arrive live.
     token: { type: "string" },
+    // This node's name ([node] name): its readings are grouped under a heading with it.
+    node: { type: "string" },
   },
 });
 if (!args.url) {
@@ -88,6 +90,19 @@ try {
       return [`${row.dataset.sensor}/${row.dataset.quantity}`, v.textContent];
     }));
   }, null, { timeout }).then((h) => h.jsonValue()));
+
+  await check("readings under this node's heading", () => page.waitForFunction((name) => {
+    const group = document.querySelector('[data-readings] > section.node[data-local="true"]');
+    const heading = group?.querySelector("[data-field=node-name]");
+    const state = group?.querySelector("[data-field=node-state]")?.textContent;
+    if (!heading || heading.closest("[hidden]") || !heading.getBoundingClientRect().height) return false;
+    if (name !== null && heading.textContent !== name) return false;
+    const groups = document.querySelectorAll("[data-readings] > section.node");
+    // Every card is in a group, this node's first.
+    return groups[0] === group && state === "online" && group.dataset.state === "online" &&
+      document.querySelectorAll("[data-readings] article.sensor").length ===
+        group.querySelectorAll("article.sensor").length && `${heading.textContent} ${state}`;
+  }, args.node ?? null, { timeout }).then((h) => h.jsonValue()));
 
   await check("live connection", () => page.waitForFunction(
     () => document.querySelector("[data-conn]")?.dataset.conn === "live", null, { timeout }).then(() => "live"));

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -17,6 +18,7 @@
 namespace sensorhost {
 namespace {
 
+using component::plugin_api::NodeReadings;
 using component::plugin_api::PluginStatus;
 namespace assets = web::assets;
 
@@ -94,6 +96,21 @@ io::SensorReading reading(std::string sensor, std::vector<io::Measurement> value
                         io::WallTime(std::chrono::milliseconds(1'700'000'000'000)), std::move(values));
 }
 
+io::NodeStatus node(std::string name, io::NodeState state, std::string address = {}) {
+  io::NodeStatus n;
+  n.name = std::move(name);
+  n.state = state;
+  n.address = std::move(address);
+  n.last_seen = io::WallTime(std::chrono::milliseconds(1'699'999'990'000));
+  return n;
+}
+
+io::NodeStatus local_node(std::string name) {
+  io::NodeStatus n = node(std::move(name), io::NodeState::online);
+  n.local = true;
+  return n;
+}
+
 struct Dashboard {
   std::map<std::string, config::SettingValue> settings;
   component::plugin_api::HostCapabilities caps;
@@ -121,11 +138,17 @@ struct Dashboard {
     if (r) render = *r;
   }
 
-  // The page, with the fuel the call used (the config gives the dashboard 50M per call).
+  // The page of a single node "bench" with `readings`.
   std::string page(const std::vector<io::SensorReading>& readings, const std::vector<PluginStatus>& plugins) {
+    return page(readings, plugins, {{local_node("bench"), readings}});
+  }
+
+  // The page, with the fuel the call used (the config gives the dashboard 50M per call).
+  std::string page(const std::vector<io::SensorReading>& readings, const std::vector<PluginStatus>& plugins,
+                   const std::vector<NodeReadings>& nodes) {
     if (!render) return {};
     instance->store().set_fuel(50'000'000);
-    auto html = render->render(*instance, 1'700'000'000'000, readings, plugins);
+    auto html = render->render(*instance, 1'700'000'000'000, readings, plugins, nodes);
     fuel_used = 50'000'000 - instance->store().fuel();
     EXPECT_TRUE(html) << html.error().to_string();
     if (!html) return {};
@@ -220,6 +243,89 @@ TEST(DashboardPlugin, ALargeSnapshotGrowsThePageAcrossCalls) {
   const std::string small = d.page(kSnapshot, kPlugins);  // the same instance, its buffer hint now larger
   EXPECT_EQ(count(small, "<article class=\"sensor\""), 3u);
   EXPECT_EQ(small.find("sensor39"), std::string::npos) << "nothing left over from the previous page";
+}
+
+// ---- Nodes: readings grouped by node -----------------------------------------------
+
+TEST(DashboardPlugin, ASingleNodeHasItsHeading) {
+  Dashboard d;
+  const std::string page = d.page(kSnapshot, kPlugins);
+  EXPECT_NE(page.find("<div class=\"nodes\" data-readings>\n<section class=\"node\" data-node=\"bench\" "
+                      "data-state=\"online\" data-local=\"true\">\n<header class=\"node-head\"><h3 "
+                      "data-field=\"node-name\">bench</h3><span class=\"badge node-state\" "
+                      "data-field=\"node-state\">online</span><span class=\"node-local\">this node</span></header>\n"
+                      "<div class=\"sensors\" data-node-sensors>\n<article class=\"sensor\" data-sensor=\"dht22\""),
+            std::string::npos)
+      << page;
+  EXPECT_EQ(count(page, "<section class=\"node"), 1u);
+  EXPECT_EQ(page.find("node-down"), std::string::npos);
+  EXPECT_EQ(page.find("node-link"), std::string::npos) << "no link to the page itself";
+}
+
+TEST(DashboardPlugin, GroupsReadingsByNodeAndGreysNodesThatAreAway) {
+  Dashboard d;
+  const std::vector<NodeReadings> nodes = {
+      {local_node("hub"), {kSnapshot[2]}},
+      {node("attic", io::NodeState::offline, "http://attic.local:8080/"), {kSnapshot[0]}},
+      {node("barn", io::NodeState::silent, "javascript:alert(1)"), {kSnapshot[1]}},
+      {node("cellar\"<x>", io::NodeState::online, "https://cellar.local/?a=1&b=\"2\""), {}},
+  };
+  const std::string page = d.page({kSnapshot[2]}, kPlugins, nodes);
+  expect_contract(page);
+  const auto hub = page.find("data-node=\"hub\"");
+  const auto attic = page.find("data-node=\"attic\"");
+  const auto barn = page.find("data-node=\"barn\"");
+  ASSERT_NE(hub, std::string::npos);
+  EXPECT_LT(hub, attic);
+  EXPECT_LT(attic, barn);
+  EXPECT_NE(page.find("<section class=\"node node-down\" data-node=\"attic\" data-state=\"offline\" data-local=\"false\">"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find("data-field=\"node-state\">offline</span><a class=\"node-link\" data-field=\"node-link\" "
+                      "href=\"http://attic.local:8080/\">dashboard</a><span class=\"node-seen\">last heard "
+                      "<time data-field=\"node-seen\" data-ms=\"1699999990000\">22:13:10 UTC</time></span>"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find("<section class=\"node node-down\" data-node=\"barn\" data-state=\"silent\""), std::string::npos);
+  EXPECT_EQ(page.find("javascript:"), std::string::npos) << "only http(s) addresses become links";
+  EXPECT_NE(page.find("data-node=\"cellar&quot;&lt;x&gt;\" data-state=\"online\""), std::string::npos);
+  EXPECT_NE(page.find("href=\"https://cellar.local/?a=1&amp;b=&quot;2&quot;\""), std::string::npos);
+  EXPECT_NE(page.find("data-field=\"node-name\">cellar&quot;&lt;x&gt;</h3>"), std::string::npos);
+  // Each node's cards in its own group; a node without readings says so.
+  EXPECT_EQ(count(page, "<article class=\"sensor\""), 3u);
+  EXPECT_EQ(count(page, "data-empty"), 1u);
+  // Charts per quantity over every node: the remote BME680 brings pressure and gas.
+  EXPECT_EQ(count(page, "data-chart=\""), 4u);
+  EXPECT_NE(page.find("data-chart=\"pressure\""), std::string::npos);
+}
+
+TEST(DashboardPlugin, WithoutANodeListTheReadingsFormOneGroupWithoutHeading) {
+  Dashboard d;
+  const std::string page = d.page(kSnapshot, kPlugins, {});
+  expect_contract(page);
+  EXPECT_NE(page.find("<section class=\"node\" data-node=\"\">\n<div class=\"sensors\" data-node-sensors>"),
+            std::string::npos)
+      << page;
+  EXPECT_EQ(count(page, "<article class=\"sensor\""), 3u);
+  EXPECT_EQ(page.find("node-head"), std::string::npos);
+}
+
+TEST(DashboardPlugin, AHubOfFiftyNodesRendersWithinItsFuel) {
+  Dashboard d;
+  std::vector<NodeReadings> nodes = {{local_node("hub"), kSnapshot}};
+  for (int i = 0; i < 50; ++i) {
+    char name[16];
+    std::snprintf(name, sizeof name, "node%02d", i);
+    nodes.push_back({node(name, i % 5 == 0 ? io::NodeState::offline : io::NodeState::online,
+                          std::string("http://") + name + ".local:8080/"),
+                     kSnapshot});
+  }
+  const std::string page = d.page(kSnapshot, kPlugins, nodes);
+  EXPECT_EQ(count(page, "<section class=\"node"), 51u);
+  EXPECT_EQ(count(page, "<article class=\"sensor\""), 153u);
+  EXPECT_EQ(count(page, "data-chart=\""), 4u);
+  EXPECT_LT(d.fuel_used, 10'000'000u) << "the budget is 50M";
+  std::cout << "[ fuel     ] render of 51 nodes x 3 sensors: " << d.fuel_used << " fuel, " << page.size() << " bytes\n";
 }
 
 }  // namespace

@@ -72,6 +72,70 @@ TEST_F(MetricsTest, LiveOutputPassesPromtool) {
   EXPECT_TRUE(has_line(text, "sensorhost_plugin_state{plugin=\"dashboard\",state=\"failed\"} 1")) << text;
 }
 
+TEST_F(MetricsTest, EveryNodesReadingsAndTheLinkPassPromtool) {
+  link_health = [] {
+    link::LinkHealth h;
+    h.state = link::LinkState::down;
+    h.reason = "broker \"gone\"";
+    h.connects = 3;
+    h.published = 1500;
+    h.received = 700;
+    h.rejected = 9;
+    h.dropped = 2;
+    return h;
+  };
+  start();
+  auto s = std::make_shared<cycle::CycleSnapshot>(*hub_snapshot(2, epoch_ms(kT0), 22.0, io::NodeState::silent));
+  s->nodes.push_back(node_status("garage", io::NodeState::unknown, {}));
+  server->on_cycle(s);
+  auto r = client().Get("/metrics");
+  ASSERT_TRUE(r);
+  const std::string& text = r->body;
+  const Check check = promtool_check(text);
+  EXPECT_EQ(check.status, 0) << check.output << "\n" << text;
+  EXPECT_EQ(check.output, "") << text;
+
+  for (const char* line : {
+           "sensorhost_sensor_up{node=\"hub\",sensor=\"dht22\"} 1",
+           "sensorhost_sensor_up{node=\"attic\",sensor=\"dht22\"} 0",
+           "sensorhost_reading_age_seconds{node=\"attic\",sensor=\"bme680\"} 1.5",
+           "sensorhost_reading{node=\"hub\",sensor=\"dht22\",quantity=\"temperature\",unit=\"C\"} 22",
+           "sensorhost_reading{node=\"attic\",sensor=\"dht22\",quantity=\"temperature\",unit=\"C\"} 17.5",
+           "sensorhost_reading{node=\"attic\",sensor=\"bme680\",quantity=\"pressure\",unit=\"hPa\"} 1001",
+           "sensorhost_sensor_read_successes_total{sensor=\"dht22\"} 2",  // local counters: unchanged
+           "sensorhost_node_up{node=\"hub\"} 1",
+           "sensorhost_node_up{node=\"attic\"} 0",
+           "sensorhost_node_up{node=\"garage\"} 0",
+           "sensorhost_node_last_seen_timestamp_seconds{node=\"hub\"} 1800000000",
+           "sensorhost_node_last_seen_timestamp_seconds{node=\"attic\"} 1799999998.5",
+           "sensorhost_node_messages_total{node=\"attic\"} 42",
+           "sensorhost_node_messages_total{node=\"hub\"} 0",
+           "sensorhost_node_rejected_total{node=\"attic\"} 3",
+           "sensorhost_mqtt_link_up 0",
+           "sensorhost_mqtt_link_state{state=\"down\"} 1",
+           "sensorhost_mqtt_link_state{state=\"up\"} 0",
+           "sensorhost_mqtt_link_state{state=\"disabled\"} 0",
+           "sensorhost_mqtt_connects_total 3",
+           "sensorhost_mqtt_messages_published_total 1500",
+           "sensorhost_mqtt_messages_received_total 700",
+           "sensorhost_mqtt_messages_rejected_total 9",
+           "sensorhost_mqtt_snapshots_dropped_total 2",
+       })
+    EXPECT_TRUE(has_line(text, line)) << line << "\n" << text;
+  // A node never heard from has no last-seen sample (not 1970).
+  EXPECT_EQ(text.find("sensorhost_node_last_seen_timestamp_seconds{node=\"garage\"}"), std::string::npos);
+}
+
+TEST_F(MetricsTest, WithoutALinkTheLinkIsDisabled) {
+  start();
+  server->on_cycle(snapshot(1, epoch_ms(kT0), 20.0));
+  auto r = client().Get("/metrics");
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(has_line(r->body, "sensorhost_mqtt_link_state{state=\"disabled\"} 1")) << r->body;
+  EXPECT_TRUE(has_line(r->body, "sensorhost_mqtt_link_up 0")) << r->body;
+  EXPECT_EQ(promtool_check(r->body).output, "") << r->body;
+}
+
 TEST_F(MetricsTest, PromtoolRejectsABrokenExposition) {
   // The check above can fail: promtool flags a counter without the _total suffix.
   const Check check = promtool_check("# HELP bad_counter x\n# TYPE bad_counter counter\nbad_counter 1\n");

@@ -111,6 +111,53 @@ inline std::shared_ptr<const cycle::CycleSnapshot> snapshot(std::uint64_t number
   return s;
 }
 
+inline io::NodeStatus node_status(std::string name, io::NodeState state, io::WallTime last_seen, bool local = false) {
+  io::NodeStatus n;
+  n.name = std::move(name);
+  n.local = local;
+  n.state = state;
+  n.last_seen = last_seen;
+  return n;
+}
+
+// A hub's snapshot: the local node "hub" with a DHT22 (as snapshot() makes it), and the
+// remote node "attic" (state `attic`, last heard at `time` - 1.5 s) with a DHT22 and a
+// BME680 of its own, whose readings turn stale unless the node is online.
+inline std::shared_ptr<const cycle::CycleSnapshot> hub_snapshot(std::uint64_t number, io::WallTime time,
+                                                                 double temperature,
+                                                                 io::NodeState attic = io::NodeState::online) {
+  auto s = std::make_shared<cycle::CycleSnapshot>(*snapshot(number, time, temperature));
+  s->node = "hub";
+  s->readings[0].node = "hub";
+  const auto heard = time - std::chrono::milliseconds(1500);
+  auto remote = io::ok_reading("dht22", io::ReadingSource::gpiod, heard, {{"temperature", 17.5, "C"}, {"humidity", 60.0, "%RH"}});
+  remote.node = "attic";
+  auto bme = io::ok_reading("bme680", io::ReadingSource::i2c, heard, {{"pressure", 1001.0, "hPa"}});
+  bme.node = "attic";
+  for (auto* r : {&remote, &bme})
+    if (attic != io::NodeState::online) {
+      r->status = io::ReadingStatus::stale;
+      r->error = "node attic is " + std::string(io::to_string(attic));
+    }
+  s->readings.push_back(std::move(bme));
+  s->readings.push_back(std::move(remote));
+  s->nodes.push_back(node_status("hub", io::NodeState::online, time, true));
+  s->nodes.back().address = "http://hub.local:8080/";
+  s->nodes.back().sensors = 1;
+  auto attic_status = node_status("attic", attic, heard);
+  attic_status.address = "http://attic.local:8080/";
+  attic_status.version = "0.2.0";
+  attic_status.stale_after = std::chrono::milliseconds(15000);
+  attic_status.status_since = epoch_ms(kT0 - 60'000);
+  attic_status.sensors = 2;
+  attic_status.messages = 42;
+  attic_status.rejected = 3;
+  attic_status.plugins = {{"dht22", "running", "50a6c23c", "17.5 C cool", 40, 1}};
+  attic_status.leds = {false, true};
+  s->nodes.push_back(std::move(attic_status));
+  return s;
+}
+
 // A server on 127.0.0.1, an ephemeral port, with manual clocks.
 class ServerFixture : public ::testing::Test {
  protected:
@@ -131,6 +178,7 @@ class ServerFixture : public ::testing::Test {
     sources.cycle_interval = 1000ms;
     sources.wall_now = [this] { return epoch_ms(wall_ms.load()); };
     sources.steady_now = [this] { return cycle::SteadyClock::time_point(std::chrono::milliseconds(steady_ms.load())); };
+    sources.link_health = link_health;
     server = std::make_unique<Server>(web, std::move(sources), options);
     auto started = server->start();
     ASSERT_TRUE(started) << started.error();
@@ -158,6 +206,7 @@ class ServerFixture : public ::testing::Test {
   }
 
   FakeControl control;
+  std::function<link::LinkHealth()> link_health;  // set before start(); null: no link
   std::atomic<std::int64_t> wall_ms{kT0};
   std::atomic<std::int64_t> steady_ms{1'000'000};
   std::unique_ptr<Server> server;

@@ -51,7 +51,7 @@ constexpr std::string_view kFallbackBody = R"(</span></div>
 <main class="grid">
 <section class="panel readings" aria-labelledby="h-readings">
 <h2 id="h-readings">Sensors</h2>
-<div class="sensors" data-readings><p class="empty" data-empty>Waiting for readings&hellip;<noscript> This page needs JavaScript; the readings are at <a href="/api/readings">/api/readings</a>.</noscript></p></div>
+<div class="nodes" data-readings><p class="empty" data-empty>Waiting for readings&hellip;<noscript> This page needs JavaScript; the readings are at <a href="/api/readings">/api/readings</a>.</noscript></p></div>
 </section>
 <section class="panel leds" aria-labelledby="h-leds">
 <h2 id="h-leds">LEDs</h2>

@@ -1,6 +1,6 @@
 // sensorhost dashboard: keeps the server-rendered page (the dashboard plugin's, or the
-// host's fallback) up to date in place: readings and LEDs from the live events
-// (/api/events), plugin status from /api/plugins, history charts (uPlot) from
+// host's fallback) up to date in place: readings grouped by node and LEDs from the live
+// events (/api/events), plugin status from /api/plugins, history charts (uPlot) from
 // /api/history extended live. The markup it relies on is in host/web/assets/README.md.
 (() => {
   "use strict";
@@ -13,9 +13,9 @@
     readings: "/api/readings",
     plugins: "/api/plugins",
     events: "/api/events",
-    history: (sensor, quantity, since) =>
-      `/api/history?sensor=${encodeURIComponent(sensor)}&quantity=${encodeURIComponent(quantity)}` +
-      `&since=${encodeURIComponent(since)}`,
+    history: (node, sensor, quantity, since) =>
+      `/api/history?${node ? `node=${encodeURIComponent(node)}&` : ""}sensor=${encodeURIComponent(sensor)}` +
+      `&quantity=${encodeURIComponent(quantity)}&since=${encodeURIComponent(since)}`,
   };
 
   // The first of `keys` that `obj` has (not null).
@@ -28,12 +28,15 @@
   const toNumber = (v) => (v === null || v === undefined || v === "" ? NaN : Number(v));
   const text = (v) => (v === undefined || v === null ? "" : String(v));
 
-  // -> {cycle, timeMs, readings: [{sensor, source, status, error, timeMs, values: [{quantity, value, unit}]}], leds: [bool]}
+  // -> {cycle, timeMs, node, nodes: [node], readings: [{node, sensor, source, status, error, timeMs,
+  //     values: [{quantity, value, unit}]}], leds: [bool]}
   function snapshotFrom(json) {
     const leds = pick(json, "leds", "led_states") || [];
     return {
       cycle: pick(json, "cycle", "cycle_number", "sequence"),
       timeMs: toMs(pick(json, "time_ms", "timestamp_ms", "generated_ms", "published_ms", "time")),
+      node: text(pick(json, "node")),
+      nodes: (pick(json, "nodes") || []).map(nodeFrom),
       readings: (pick(json, "readings", "sensors") || []).map(readingFrom),
       leds: (Array.isArray(leds) ? leds : pick(leds, "states", "on") || []).map((l) =>
         typeof l === "object" ? Boolean(pick(l, "on", "state", "value")) : Boolean(l)),
@@ -42,6 +45,7 @@
 
   function readingFrom(r) {
     return {
+      node: text(pick(r, "node")),
       sensor: text(pick(r, "sensor", "name")),
       source: text(pick(r, "source")),
       status: text(pick(r, "status")) || "ok",
@@ -52,6 +56,27 @@
         value: toNumber(pick(m, "value")),
         unit: text(pick(m, "unit")),
       })),
+    };
+  }
+
+  // -> {name, local, state, address, lastSeenMs}
+  function nodeFrom(n) {
+    return {
+      name: text(pick(n, "name", "node")),
+      local: Boolean(pick(n, "local")),
+      state: text(pick(n, "state")) || "unknown",
+      address: text(pick(n, "address")),
+      lastSeenMs: toMs(pick(n, "last_seen_ms", "last-seen-ms", "last_seen")),
+    };
+  }
+
+  // -> {node, state, previous, timeMs}
+  function nodeEventFrom(json) {
+    return {
+      node: text(pick(json, "node", "name")),
+      state: text(pick(json, "state")) || "unknown",
+      previous: text(pick(json, "previous")),
+      timeMs: toMs(pick(json, "time_ms", "timestamp_ms", "time")),
     };
   }
 
@@ -169,15 +194,73 @@
   }
 
   // ---------------------------------------------------------------------------------
-  // Readings and LEDs.
+  // Nodes, readings and LEDs. Readings are grouped by node: this node first, then the
+  // remote ones (a hub) by name.
   // ---------------------------------------------------------------------------------
-  function sensorCard(sensor) {
-    const list = container("data-readings", "readings", "Sensors", "div", "sensors");
+  const downStates = new Set(["silent", "offline"]);
+  // Only http(s) addresses become links: a node's address comes from the network.
+  const safeUrl = (address) => (/^https?:\/\/./i.test(address) ? address : "");
+
+  // The group of `name` (made, in its place, when the page lacks it). `local` decides
+  // its place: this node's group first, then the others by name.
+  function nodeGroup(name, local = false) {
+    const list = container("data-readings", "readings", "Sensors", "div", "nodes");
+    let group = $(`section.node${attr("data-node", name)}`, list);
+    if (group) return group;
+    $(":scope > [data-empty]", list)?.remove();
+    group = el("section", { class: "node", "data-node": name, "data-state": "unknown", "data-local": String(local) },
+      el("header", { class: "node-head", ...(name ? {} : { hidden: "" }) },
+        el("h3", { "data-field": "node-name", text: name }),
+        el("span", { class: "badge node-state", "data-field": "node-state" }),
+        local ? el("span", { class: "node-local", text: "this node" })
+          : el("span", { class: "node-seen" }, "last heard ", el("time", { "data-field": "node-seen" }))),
+      el("div", { class: "sensors", "data-node-sensors": "" }));
+    const after = [...list.querySelectorAll(":scope > section.node")]
+      .find((g) => g.dataset.local !== "true" && (local || g.dataset.node > name));
+    list.insertBefore(group, after || null);
+    return group;
+  }
+
+  // Silent and offline nodes are greyed (class node-down) and say so in their badge.
+  function setNodeState(group, state) {
+    group.dataset.state = state;
+    group.classList.toggle("node-down", downStates.has(state));
+    setField(group, "node-state", state);
+  }
+
+  function applyNode(n) {
+    if (!n.name && !n.local) return;
+    const group = nodeGroup(n.name, n.local);
+    group.dataset.local = String(n.local);
+    setNodeState(group, n.state);
+    if (!n.local) setTime(group, "node-seen", n.lastSeenMs);
+    const url = n.local ? "" : safeUrl(n.address);
+    let link = $('[data-field="node-link"]', group);
+    if (url && !link) {
+      link = el("a", { class: "node-link", "data-field": "node-link", text: "dashboard" });
+      $('[data-field="node-state"]', group).after(link);
+    }
+    if (link && !url) link.remove();
+    else if (link && link.getAttribute("href") !== url) link.setAttribute("href", url);
+  }
+
+  function applyNodes(nodes) {
+    for (const n of nodes) applyNode(n);
+    // Nodes the server forgot (a hub's subscriptions changed).
+    if (!nodes.length) return;
+    const names = new Set(nodes.map((n) => n.name));
+    for (const g of document.querySelectorAll("[data-readings] > section.node[data-node]"))
+      if (!names.has(g.dataset.node)) g.remove();
+  }
+
+  function sensorCard(node, sensor, local) {
+    const group = nodeGroup(node, local);
+    const list = $("[data-node-sensors]", group);
     let card = $(`article${attr("data-sensor", sensor)}`, list);
     if (card) return card;
     $("[data-empty]", list)?.remove();
     card = el("article", { class: "sensor", "data-sensor": sensor, "data-status": "ok" },
-      el("header", {}, el("h3", { text: sensor }), el("span", { class: "badge", "data-field": "status" })),
+      el("header", {}, el("h4", { text: sensor }), el("span", { class: "badge", "data-field": "status" })),
       el("dl", { class: "values" }),
       el("p", { class: "error", "data-field": "error", hidden: "" }),
       el("footer", {}, el("span", { "data-field": "source" }), " \u00b7 ", el("time", { "data-field": "time" })));
@@ -196,8 +279,9 @@
     return row;
   }
 
-  function applyReading(r) {
-    const card = sensorCard(r.sensor);
+  // `local`: the reading is this node's (charts name its lines by sensor alone).
+  function applyReading(r, local) {
+    const card = sensorCard(r.node, r.sensor, local);
     card.dataset.status = r.status;
     setField(card, "status", r.status);
     setField(card, "error", r.error, true);
@@ -215,7 +299,7 @@
       }
       row.dataset.value = String(m.value);
       setField(row, "unit", unitText(m.unit));
-      if (r.status !== "error" && !isFlag(m.unit)) charts.add(m.quantity, m.unit, r.sensor, r.timeMs, m.value);
+      if (r.status !== "error" && !isFlag(m.unit)) charts.add(m.quantity, m.unit, r.node, r.sensor, local, r.timeMs, m.value);
     }
   }
 
@@ -236,7 +320,12 @@
   }
 
   function applySnapshot(s) {
-    for (const r of s.readings) if (r.sensor) applyReading(r);
+    applyNodes(s.nodes);
+    for (const r of s.readings) {
+      if (!r.sensor) continue;
+      if (!r.node) r.node = s.node;  // a server that does not name nodes
+      applyReading(r, r.node === s.node);
+    }
     applyLeds(s.leds);
     if (s.cycle !== undefined) body.dataset.cycle = String(s.cycle);
     setTime(document, "updated", Number.isFinite(s.timeMs) ? s.timeMs : Date.now());
@@ -278,16 +367,29 @@
     }
   }
 
+  // The events panel: the last plugin and node events, newest first.
+  function listEvent(props, timeMs, subject, what, detail) {
+    const list = container("data-events", "events", "Events", "ol", "event-list");
+    list.prepend(el("li", props,
+      el("time", { text: timeText(Number.isFinite(timeMs) ? timeMs : Date.now()) }), " ", el("strong", { text: subject }),
+      ` ${what}`, detail ? el("span", { class: "message", text: detail }) : ""));
+    while (list.children.length > 8) list.lastElementChild.remove();
+  }
+
   function applyPluginEvent(e) {
-    const list = container("data-events", "events", "Plugin events", "ol", "event-list");
-    const when = Number.isFinite(e.timeMs) ? e.timeMs : Date.now();
     const kind = e.kind.replace(/_/g, " ");
     const detail = e.message && e.message.toLowerCase() !== kind ? ` \u2014 ${e.message}` : "";
-    list.prepend(el("li", { "data-kind": e.kind },
-      el("time", { text: timeText(when) }), " ", el("strong", { text: e.plugin }), ` ${kind}`,
-      detail ? el("span", { class: "message", text: detail }) : ""));
-    while (list.children.length > 8) list.lastElementChild.remove();
+    listEvent({ "data-kind": e.kind }, e.timeMs, e.plugin, kind, detail);
     refreshPlugins();
+  }
+
+  // A node's state changed (a hub): shown at once; the next reading brings the rest.
+  function applyNodeEvent(e) {
+    if (!e.node) return;
+    const group = $(`[data-readings] > section.node${attr("data-node", e.node)}`);
+    if (group) setNodeState(group, e.state);
+    listEvent({ "data-kind": "node", "data-state": e.state }, e.timeMs, `node ${e.node}`, e.state,
+      e.previous ? ` (was ${e.previous})` : " (new)");
   }
 
   // ---------------------------------------------------------------------------------
@@ -300,8 +402,8 @@
   })();
 
   const charts = {
-    byQuantity: new Map(), // quantity -> {figure, plot, sensors: Map(sensor -> {t: [], v: []}), layout}
-    requested: new Set(),  // "sensor\u0000quantity" histories asked for
+    byQuantity: new Map(), // quantity -> {figure, plot, sensors: Map(line -> {t: [], v: []}), layout}
+    requested: new Set(),  // "node\u0000sensor\u0000quantity" histories asked for
     pending: false,
 
     chart(quantity, unit) {
@@ -326,12 +428,16 @@
       return s;
     },
 
+    // One line per node and sensor: this node's lines are named by sensor, remote ones
+    // "node/sensor".
+    line: (node, sensor, local) => (local ? sensor : `${node}/${sensor}`),
+
     // A live point; a sensor read less often than the cycle repeats its time, once is enough.
     // Points closer than a thousandth of the window replace the newest one (it follows the
     // live value), so a fast cycle does not pile up more points than the chart can show.
-    add(quantity, unit, sensor, timeMs, value) {
+    add(quantity, unit, node, sensor, local, timeMs, value) {
       if (!Number.isFinite(timeMs)) return;
-      const s = this.series(this.chart(quantity, unit), sensor);
+      const s = this.series(this.chart(quantity, unit), this.line(node, sensor, local));
       const n = s.t.length;
       if (n && timeMs <= s.t[n - 1]) return;
       const v = Number.isFinite(value) ? value : null;
@@ -342,26 +448,26 @@
         s.t.push(timeMs);
         s.v.push(v);
       }
-      this.loadHistory(quantity, unit, sensor);
+      this.loadHistory(quantity, unit, node, sensor, local);
     },
 
     // Earlier points from /api/history, merged before the live ones.
-    async loadHistory(quantity, unit, sensor) {
-      const key = `${sensor}\u0000${quantity}`;
+    async loadHistory(quantity, unit, node, sensor, local) {
+      const key = `${node}\u0000${sensor}\u0000${quantity}`;
       if (this.requested.has(key)) return;
       this.requested.add(key);
       try {
-        const res = await fetch(api.history(sensor, quantity, `-${body.dataset.history || "1h"}`));
+        const res = await fetch(api.history(node, sensor, quantity, `-${body.dataset.history || "1h"}`));
         if (!res.ok) return;
         const points = historyFrom(await res.json(), quantity);
-        const s = this.series(this.chart(quantity, unit), sensor);
+        const s = this.series(this.chart(quantity, unit), this.line(node, sensor, local));
         const firstLive = s.t.length ? s.t[0] : Infinity;
         const older = points.filter((p) => p[0] < firstLive);
         s.t.unshift(...older.map((p) => p[0]));
         s.v.unshift(...older.map((p) => (Number.isFinite(p[1]) ? p[1] : null)));
         this.draw();
       } catch (err) {
-        console.warn(`history of ${sensor} ${quantity}:`, err);
+        console.warn(`history of ${node}/${sensor} ${quantity}:`, err);
       }
     },
 
@@ -472,6 +578,7 @@
       handle(() => applySnapshot(snapshotFrom(JSON.parse(e.data))));
     });
     events.addEventListener("plugin", (e) => handle(() => applyPluginEvent(pluginEventFrom(JSON.parse(e.data)))));
+    events.addEventListener("node", (e) => handle(() => applyNodeEvent(nodeEventFrom(JSON.parse(e.data)))));
     // EventSource retries by itself while the server answers; it gives up (CLOSED) on an
     // HTTP error or a wrong content type, and then we retry with a growing pause.
     events.onerror = () => {
