@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <random>
 #include <set>
 
@@ -87,6 +88,7 @@ class Link::Worker {
   void on_disconnected(bool clean, const std::string& why);
   void connection_failed(const std::string& reason);
   void set_state(LinkState state, const std::string& reason, std::int64_t retry_at_ms = 0);
+  void expect_wake_at(Steady::time_point when);
   milliseconds next_backoff();
 
   // Traffic (link thread).
@@ -110,6 +112,10 @@ class Link::Worker {
   std::mt19937_64 rng_;
   std::string instance_;
   WakeFd wake_;
+  // Steady-clock time (ns) from which a new snapshot is worth a wake-up: the next heartbeat
+  // while up, never while down (a connect takes the newest snapshot then).
+  static constexpr std::int64_t never = INT64_MAX;
+  std::atomic<std::int64_t> wake_after_ns_{never};
 
   // Shared with other threads.
   mutable std::mutex mutex_;
@@ -211,6 +217,9 @@ void Link::Worker::push(std::shared_ptr<const cycle::CycleSnapshot> snapshot) {
   bool was_empty = false;
   {
     std::lock_guard lock(mutex_);
+    // Not connected: only the newest snapshot matters (the connect publishes it), and
+    // replacing the older ones is no loss worth counting.
+    if (wake_after_ns_.load(std::memory_order_relaxed) == never) queue_.clear();
     was_empty = queue_.empty();
     if (queue_.size() >= options_.queue_capacity) {
       queue_.pop_front();
@@ -218,7 +227,11 @@ void Link::Worker::push(std::shared_ptr<const cycle::CycleSnapshot> snapshot) {
     }
     queue_.push_back(std::move(snapshot));
   }
-  if (was_empty) wake_.wake();  // a non-empty queue has woken the thread already
+  // Waking a thread costs a system call and a few microseconds of the cycle's time, so the
+  // cycle wakes the link only when a heartbeat is due; state changes in between are picked
+  // up by the link's own check every change_check.
+  const auto now_ns = Steady::now().time_since_epoch().count();
+  if (was_empty && now_ns >= wake_after_ns_.load(std::memory_order_relaxed)) wake_.wake();
 }
 
 LinkHealth Link::Worker::health() const {
@@ -226,8 +239,15 @@ LinkHealth Link::Worker::health() const {
   return health_;
 }
 
+void Link::Worker::expect_wake_at(Steady::time_point when) {
+  wake_after_ns_.store(when.time_since_epoch().count(), std::memory_order_relaxed);
+}
+
 void Link::Worker::set_state(LinkState state, const std::string& reason, std::int64_t retry_at_ms) {
   state_ = state;
+  // Up: the next snapshot is wanted at once (the connect publishes everything); otherwise
+  // snapshots only wait in the queue for the next connect.
+  expect_wake_at(state == LinkState::up ? Steady::time_point{} : Steady::time_point(Steady::duration(never)));
   std::lock_guard lock(mutex_);
   if (health_.state != state) health_.since_ms = unix_ms(sources_.wall_now());
   health_.state = state;
@@ -336,6 +356,7 @@ void Link::Worker::serve_snapshots() {
   auto plugins = sources_.plugins ? sources_.plugins->status() : nullptr;
   const auto now = sources_.wall_now();
   publish_all(publisher_.on_snapshot(*latest_, plugins.get(), now));
+  expect_wake_at(Steady::now() + (publisher_.next_heartbeat() - now));
   publish_all(announcer_.on_snapshot(latest_));
 }
 
@@ -345,7 +366,9 @@ void Link::Worker::service_socket(short revents) {
 }
 
 void Link::Worker::wait_for_events(Steady::time_point now) {
-  milliseconds timeout(1000);  // libmosquitto's keepalive bookkeeping wants a tick each second
+  // libmosquitto's keepalive bookkeeping wants a tick each second; while up, the queue is
+  // looked at every change_check too (the cycle only wakes us for heartbeats).
+  milliseconds timeout = up() ? options_.change_check : milliseconds(1000);
   if (state_ == LinkState::down) timeout = std::min(timeout, std::chrono::ceil<milliseconds>(retry_at_ - now));
   timeout = std::max(timeout, milliseconds(0));
   pollfd fds[2] = {{wake_.fd(), POLLIN, 0}, {client_->socket(), 0, 0}};

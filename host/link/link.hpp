@@ -3,8 +3,9 @@
 // other nodes' readings into the process image. Topics: host/link/README.md.
 //
 // It runs on its own thread and never on the cycle's: on_cycle() only queues the
-// snapshot's pointer (a bounded queue that drops the oldest, counted) and wakes the
-// thread. The thread owns the MQTT client and connects without blocking; when the broker
+// snapshot's pointer (a bounded queue that drops the oldest, counted), and wakes the
+// thread only when a heartbeat is due; the thread looks at the queue every 25 ms for
+// state changes (a sensor's status, a plugin's state, an LED) that go out at once. The thread owns the MQTT client and connects without blocking; when the broker
 // is down at start or goes away, the service runs on and the link reconnects with
 // exponential backoff and jitter, whatever the error (libmosquitto's own loop would give
 // up for good on some: authentication, TLS, DNS). Its health shows in /api/health,
@@ -40,6 +41,7 @@ struct LinkOptions {
   std::chrono::milliseconds max_retry{30'000};     // ... up to this; each delay is jittered to 50-100 %
   std::chrono::milliseconds connect_timeout{10'000};  // no CONNACK by then: the attempt failed
   std::chrono::milliseconds stable_after{30'000};  // a connection this old resets the backoff
+  std::chrono::milliseconds change_check{25};      // while up: how often the link looks for state changes
   std::chrono::milliseconds stop_timeout{2'000};   // a clean stop waits this long for "offline" to go out
 };
 

@@ -43,6 +43,9 @@ class Publisher {
   // Status "offline" (a clean stop; the same payload as the last will).
   Outgoing offline() const;
 
+  // When the next heartbeat is due (everything is due before the first).
+  io::WallTime next_heartbeat() const { return everything_due_ ? io::WallTime{} : last_heartbeat_ + options_.publish_interval; }
+
   const Topics& topics() const { return topics_; }
   const NodeInfo& info() const { return options_.info; }
 

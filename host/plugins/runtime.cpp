@@ -152,24 +152,24 @@ void PluginRuntime::check_files(io::WallTime now) {
 }
 
 void PluginRuntime::publish_inputs(const cycle::CycleInputs& inputs) {
-  inputs_.store(std::make_shared<const PublishedInputs>(PublishedInputs{
-      inputs.number, inputs.time, inputs.readings, std::string(inputs.node),
-      inputs.nodes ? *inputs.nodes : std::vector<io::NodeStatus>{}}));
+  inputs_.store(std::make_shared<const PublishedInputs>(PublishedInputs{inputs.number, inputs.time, inputs.snapshot}));
 }
 
 std::vector<api::NodeReadings> PluginRuntime::readings_by_node(const PublishedInputs& inputs) {
   std::vector<api::NodeReadings> out;
-  out.reserve(inputs.nodes.size() + 1);
-  for (const auto& node : inputs.nodes) out.push_back({node, {}});
-  if (out.empty() || out.front().node.name != inputs.node) {  // no node list: the local node alone
+  if (!inputs.snapshot) return out;
+  const cycle::CycleSnapshot& s = *inputs.snapshot;
+  out.reserve(s.nodes.size() + 1);
+  for (const auto& node : s.nodes) out.push_back({node, {}});
+  if (out.empty() || out.front().node.name != s.node) {  // no node list: the local node alone
     io::NodeStatus local;
-    local.name = inputs.node;
+    local.name = s.node;
     local.local = true;
     local.state = io::NodeState::online;
     out.insert(out.begin(), {std::move(local), {}});
   }
   // Readings come grouped by node, in the same order as the nodes.
-  for (const auto& r : inputs.readings) {
+  for (const auto& r : s.readings) {
     auto it = std::find_if(out.begin(), out.end(), [&](const auto& n) { return n.node.name == r.node; });
     if (it != out.end()) it->readings.push_back(r);
   }

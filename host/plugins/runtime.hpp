@@ -105,9 +105,7 @@ class PluginRuntime final : public PluginControl, public cycle::PluginSlot {
   struct PublishedInputs {
     std::uint64_t number = 0;
     io::WallTime time{};
-    std::vector<io::SensorReading> readings;
-    std::string node;
-    std::vector<io::NodeStatus> nodes;
+    std::shared_ptr<const cycle::CycleSnapshot> snapshot;  // its readings, node and nodes
   };
   // The dashboard's view: every node with its readings, the local node first.
   static std::vector<api::NodeReadings> readings_by_node(const PublishedInputs& inputs);
