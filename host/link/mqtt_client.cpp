@@ -29,13 +29,22 @@ std::string MqttClient::reason_text(int rc) {
   if (rc == kSessionTakenOver)
     return "the broker gave our client id to another connection (session taken over): does another process use "
            "this node's name or client id?";
-  if (rc >= 128) return std::string("the broker said: ") + mosquitto_reason_string(rc);
+  if (rc >= 128) {
+    std::string text = std::string("the broker said: ") + mosquitto_reason_string(rc);
+    if (text.back() == '.') text.pop_back();
+    return text;
+  }
   return error_text(rc);
 }
 
 std::string MqttClient::error_text(int rc) {
   if (rc == MOSQ_ERR_ERRNO) return std::strerror(errno);
-  return mosquitto_strerror(rc);
+  if (rc == MOSQ_ERR_TLS)
+    return "TLS handshake failed (does ca_file hold the CA that signed the broker's certificate, and does the "
+           "certificate name this host?)";
+  std::string text = mosquitto_strerror(rc);
+  if (!text.empty() && text.back() == '.') text.pop_back();  // the log line goes on after it
+  return text;
 }
 
 void MqttClient::Deleter::operator()(mosquitto* m) const { mosquitto_destroy(m); }

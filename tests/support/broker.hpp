@@ -12,11 +12,16 @@ namespace sensorhost::testing {
 
 class Broker {
  public:
-  // `name` keeps the files of parallel tests apart.
-  explicit Broker(const std::string& dir, const std::string& name) : port_(free_port()), dir_(dir), name_(name) {
+  // `name` keeps the files of parallel tests apart. `settings` replaces the default
+  // "anyone may connect" (allow_anonymous, password_file, ...); `extra` is appended (more
+  // listeners, TLS).
+  explicit Broker(const std::string& dir, const std::string& name, const std::string& settings = "allow_anonymous true\n",
+                  const std::string& extra = "")
+      : port_(free_port()), dir_(dir), name_(name) {
     config_ = dir_ + name_ + "-mosquitto.conf";
-    std::ofstream(config_) << "listener " << port_ << " 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                           << "log_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\n";
+    std::ofstream(config_) << "per_listener_settings false\nlistener " << port_ << " 127.0.0.1\n" << settings
+                           << "persistence false\nlog_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\n"
+                           << extra;
     start();
   }
 
