@@ -95,7 +95,12 @@ HandleResult Hub::route(std::string_view topic, std::string_view payload, bool r
   const auto parsed = parse_topic(prefix, topic);
   if (!parsed) return reject(RejectReason::bad_topic, {}, "not a topic of the contract");
   const std::string& node = parsed->node;
-  // Empty: a retained message being cleared (mosquitto_pub -r -n), nothing to apply.
+  // Empty: a retained message being cleared (mosquitto_pub -r -n). Clearing a node's
+  // status is how a site retires a node: the hub forgets it. Others: nothing to apply.
+  if (payload.empty() && parsed->kind == TopicKind::status && node != options_.local_node && nodes_.contains(node)) {
+    forget(node);
+    return ignore(node, "status cleared: node forgotten");
+  }
   if (payload.empty()) return ignore(node, "empty payload");
   const Message m{*parsed, payload, retained, now};
   if (node == options_.local_node) return own_message(m);

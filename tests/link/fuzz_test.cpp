@@ -290,7 +290,9 @@ TEST(HubFuzz, HostileMessagesNeitherCrashNorCorruptTheImage) {
   const auto& c = hub.counters();
   EXPECT_EQ(c.received, static_cast<std::uint64_t>(message_count));
   EXPECT_EQ(c.accepted + c.ignored + c.rejected, c.received);
-  EXPECT_GT(c.accepted, 1000u);
+  // About a tenth of the messages are valid (so acceptance is exercised too); a few fewer
+  // since an empty retained status retires its node, whose next messages start it afresh.
+  EXPECT_GT(c.accepted, 900u);
   for (std::size_t reason = 0; reason < reject_reason_count; ++reason)
     EXPECT_GT(c.rejected_by[reason], 0u) << to_string(static_cast<RejectReason>(reason));
   std::printf("fuzz: %d messages, %lld ms in Hub::handle: %llu accepted, %llu ignored, %llu rejected\n", message_count,

@@ -230,6 +230,16 @@ TEST_F(HubTest, EmptyPayloadsAreIgnoredQuietly) {
   EXPECT_EQ(hub->counters().rejected, 0u);
 }
 
+TEST_F(HubTest, ClearingANodesRetainedStatusRetiresTheNode) {
+  reading("sat1", "dht22", 20.0, t0, t0);
+  status("sat1", "offline", t0);
+  ASSERT_EQ(image.nodes(t0).size(), 2u);
+  EXPECT_EQ(send(topics.status("sat1"), "", t0 + 1s, true).verdict, Verdict::ignored);
+  EXPECT_EQ(hub->node_count(), 0u);
+  EXPECT_EQ(image.nodes(t0).size(), 1u) << "only the hub itself";
+  EXPECT_TRUE(image.snapshot(t0).empty());
+}
+
 TEST_F(HubTest, TopicsOutsideTheContractAreRejectedAndOthersIgnored) {
   auto result = send("sensorhost/sat1/unknown", "x", t0);
   EXPECT_EQ(result.verdict, Verdict::rejected);

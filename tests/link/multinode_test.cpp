@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -104,6 +105,21 @@ TEST(Multinode, BothReconnectAfterTheBrokerRestartsAndDataFlowsAgain) {
   EXPECT_TRUE(satellite.process().running() && hub.process().running());
 }
 
+TEST(Multinode, BrokerDownAtStartTheServiceRunsAndConnectsWhenItComes) {
+  Broker broker(::testing::TempDir(), "downatstart");
+  broker.stop();
+  Node satellite("downatstart", {.name = "sat", .broker = broker.url()});
+  ASSERT_TRUE(satellite.serving()) << satellite.log();
+  ASSERT_TRUE(satellite.process().wait_for("unreachable", 5s)) << satellite.log();
+  auto health = satellite.get_json("/api/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ((*health)["link"]["state"], "down") << *health;
+  EXPECT_EQ((*health)["status"], "ok") << "a broker that is away does not make the node unhealthy";
+  EXPECT_TRUE(satellite.reading("sat", "dht22")) << "the node serves its own readings meanwhile";
+  ASSERT_TRUE(broker.start());
+  EXPECT_TRUE(satellite.process().wait_for("mqtt: connected to", 20s)) << satellite.log();
+}
+
 TEST(Multinode, LateHubShowsRetainedReadingsAndOldOnesAsStale) {
   Broker broker(::testing::TempDir(), "late");
   {
@@ -155,11 +171,21 @@ namespace {
 
 // Retained messages under `filter`, as mosquitto_sub prints them ("topic payload" lines),
 // collected until `count` arrived or 10 s passed.
-std::vector<std::pair<std::string, std::string>> capture(const Broker& broker, const std::string& filter, int count) {
+// Messages under `filter`, as mosquitto_sub prints them ("topic payload" lines), collected
+// until `count` arrived or 10 s passed. `fresh_only`: skip the retained copies; `meanwhile`
+// runs once the subscriber is listening.
+std::vector<std::pair<std::string, std::string>> capture(const Broker& broker, const std::string& filter, int count,
+                                                          bool fresh_only = false,
+                                                          const std::function<void()>& meanwhile = {}) {
   const std::string path = ::testing::TempDir() + "capture-" + std::to_string(broker.port()) + ".txt";
-  ChildProcess sub("mosquitto_sub", {"-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-t", filter, "-v", "-C",
-                                     std::to_string(count), "-W", "10"},
-                   path);
+  std::vector<std::string> args{"-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-t", filter, "-v",
+                                "-C", std::to_string(count), "-W", "10"};
+  if (fresh_only) args.push_back("-R");
+  ChildProcess sub("mosquitto_sub", args, path);
+  if (meanwhile) {
+    std::this_thread::sleep_for(300ms);  // the subscriber is connected by then; no result rests on it
+    meanwhile();
+  }
   sub.wait();
   std::vector<std::pair<std::string, std::string>> messages;
   std::istringstream lines(sub.log());
@@ -214,6 +240,21 @@ TEST(Multinode, HomeAssistantDiscoveryIsCompleteFieldByField) {
   ASSERT_EQ(state.size(), 1u);
   json reading = json::parse(state[0].second);
   EXPECT_TRUE(reading["values"]["temperature"]["value"].is_number()) << state[0].second;
+}
+
+TEST(Multinode, DiscoveryIsSentAgainWhenHomeAssistantComesOnline) {
+  Broker broker(::testing::TempDir(), "birth");
+  Node satellite("birth", {.name = "sat", .broker = broker.url(), .home_assistant = true});
+  ASSERT_TRUE(satellite.process().wait_for("mqtt: connected to")) << satellite.log();
+  ASSERT_EQ(capture(broker, "homeassistant/sensor/+/config", 7).size(), 7u) << "announced once, retained";
+  // Only fresh (not retained) copies count: they follow HA's birth message, 1-5 s later.
+  auto again = capture(broker, "homeassistant/sensor/+/config", 7, true, [&] {
+    ChildProcess("mosquitto_pub", {"-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-t", "homeassistant/status",
+                                   "-m", "online"},
+                 ::testing::TempDir() + "birth-pub.log")
+        .wait();
+  });
+  EXPECT_EQ(again.size(), 7u) << satellite.log();
 }
 
 TEST(Multinode, HubAnnouncesRemoteNodesViaItself) {
