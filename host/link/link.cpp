@@ -361,8 +361,14 @@ void Link::Worker::serve_snapshots() {
 }
 
 void Link::Worker::service_socket(short revents) {
-  if (revents & (POLLIN | POLLERR | POLLHUP)) client_->on_readable();
-  if ((revents & POLLOUT) && client_->socket() >= 0) client_->on_writable();
+  Expected<Ok, std::string> done = Ok{};
+  if (revents & (POLLIN | POLLERR | POLLHUP)) done = client_->on_readable();
+  if (done && (revents & POLLOUT) && client_->socket() >= 0) done = client_->on_writable();
+  // libmosquitto reports most broken connections through the disconnect callback, but
+  // not every one (a TLS handshake that fails while connecting): a closed socket while we
+  // thought we were connecting or up is a failure all the same.
+  if (client_->socket() < 0 && state_ != LinkState::down && !stop_requested())
+    connection_failed(done ? std::string("the broker closed the connection") : done.error());
 }
 
 void Link::Worker::wait_for_events(Steady::time_point now) {
