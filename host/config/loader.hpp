@@ -31,9 +31,12 @@ std::string format_errors(const ConfigErrors& errors);
 std::string render_config(const Config& config);
 // "kitchen-pi-4" from "Kitchen.Pi 4": lowercase, characters outside [a-z0-9_-] become
 // '-', at most 64 characters; "node" when nothing is left ([node] name's default).
-std::string node_name_from_host(const std::string& hostname);
+std::string node_name_from_host(std::string_view hostname);
 // Node names (and the sensor and plugin names in topics): [a-z0-9_-]{1,64}.
-bool valid_node_name(const std::string& name);
+bool valid_node_name(std::string_view name);
+// A topic prefix ([mqtt] topic_prefix, discovery_prefix): 1..128 bytes, no wildcard (+, #),
+// no NUL, no empty level (a leading, trailing or double '/'), not starting with '$'.
+bool valid_topic_prefix(std::string_view prefix);
 // The [mqtt] section alone (the password is never printed, only its file).
 std::string render_mqtt(const MqttConfig& mqtt);
 

@@ -126,20 +126,25 @@ void read_topic_prefix(TableReader& r, const std::string& key, std::string& out)
   const TomlValue* v = r.get_raw(key);
   r.get_string(key, out);
   if (!v || !v->is_string()) return;
-  const bool ok = !out.empty() && out.size() <= 128 && out.find_first_of("+#") == std::string::npos &&
-                  out.front() != '/' && out.back() != '/' && out.find("//") == std::string::npos;
-  if (!ok)
+  if (!valid_topic_prefix(out))
     r.sink().add(v, r.key_path(key),
-                 "expected a topic prefix without wildcards (+, #), leading or trailing '/', found " + toml::format(*v));
+                 "expected a topic prefix of 1 to 128 bytes without wildcards (+, #), empty levels (a leading, trailing "
+                 "or double '/') or a leading '$', found " + toml::format(*v));
 }
 
 }  // namespace
 
-bool valid_node_name(const std::string& name) {
+bool valid_node_name(std::string_view name) {
   return !name.empty() && name.size() <= kMaxNameLength && std::all_of(name.begin(), name.end(), name_char);
 }
 
-std::string node_name_from_host(const std::string& hostname) {
+bool valid_topic_prefix(std::string_view prefix) {
+  if (prefix.empty() || prefix.size() > 128 || prefix.front() == '$') return false;
+  if (prefix.find_first_of(std::string_view("+#\0", 3)) != std::string_view::npos) return false;
+  return prefix.front() != '/' && prefix.back() != '/' && prefix.find("//") == std::string_view::npos;
+}
+
+std::string node_name_from_host(std::string_view hostname) {
   std::string name;
   for (char c : hostname.substr(0, kMaxNameLength)) {
     const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
+#include "config/loader.hpp"
+
 namespace sensorhost::link {
 
 namespace {
-
-bool name_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; }
 
 // Splits `text` at '/' into at most `max_levels` + 1 levels, so that a hostile topic
 // with thousands of levels costs no more than a valid one.
@@ -34,26 +34,9 @@ bool has_named_level(TopicKind kind) { return kind == TopicKind::reading || kind
 
 }  // namespace
 
-bool valid_name(std::string_view name) {
-  return !name.empty() && name.size() <= max_name_bytes && std::all_of(name.begin(), name.end(), name_char);
-}
+bool valid_name(std::string_view name) { return config::valid_node_name(name); }
 
-bool valid_prefix(std::string_view prefix) {
-  if (prefix.empty() || prefix.size() > max_prefix_bytes || prefix.front() == '$') return false;
-  if (prefix.find_first_of(std::string_view("+#\0", 3)) != std::string_view::npos) return false;
-  for (auto level : split_levels(prefix, max_prefix_bytes))
-    if (level.empty()) return false;
-  return true;
-}
-
-std::string node_name_from_host(std::string_view hostname) {
-  std::string name;
-  for (char c : hostname.substr(0, max_name_bytes)) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    name.push_back(name_char(c) ? c : '-');
-  }
-  return name.empty() ? "node" : name;
-}
+bool valid_prefix(std::string_view prefix) { return config::valid_topic_prefix(prefix); }
 
 std::string_view to_string(TopicKind kind) {
   switch (kind) {

@@ -18,17 +18,12 @@
 
 namespace sensorhost::link {
 
-inline constexpr std::size_t max_name_bytes = 64;
-inline constexpr std::size_t max_prefix_bytes = 128;
-
-// [a-z0-9_-]{1,64}: node, sensor, plugin and quantity names.
+// [a-z0-9_-]{1,64}: node, sensor, plugin and quantity names (config::valid_node_name,
+// the same rule the config loader applies to [node] name).
 bool valid_name(std::string_view name);
 // A topic prefix: 1..128 bytes of levels separated by '/', no empty level, no wildcard,
-// no NUL, not starting with '$' (reserved for broker topics). For the config loader.
+// no NUL, not starting with '$' (reserved for broker topics): config::valid_topic_prefix.
 bool valid_prefix(std::string_view prefix);
-// The host name reduced to a node name: lowercase, every other character '-', at most
-// 64 characters, "node" when nothing is left.
-std::string node_name_from_host(std::string_view hostname);
 
 enum class TopicKind { status, info, reading, plugin, leds };
 std::string_view to_string(TopicKind kind);

@@ -28,6 +28,8 @@ TEST(NodeConfig, NameDefaultsToTheHostNameReduced) {
   EXPECT_EQ(node_name_from_host("gw_01"), "gw_01");
   EXPECT_EQ(node_name_from_host(""), "node");
   EXPECT_EQ(node_name_from_host(std::string(100, 'a')).size(), 64u);
+  EXPECT_EQ(node_name_from_host("K\xc3\xbc" "che"), "k--che");
+  EXPECT_TRUE(valid_node_name(node_name_from_host("Any Host/Name#+")));
   auto c = parse("");
   ASSERT_TRUE(c.has_value());
   EXPECT_TRUE(valid_node_name(c->node.name)) << c->node.name;

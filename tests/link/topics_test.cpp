@@ -21,16 +21,6 @@ TEST(LinkNames, ValidNamesAreLowercaseDigitsUnderscoreAndDash) {
   EXPECT_FALSE(valid_name(std::string("a\0b", 3)));
 }
 
-TEST(LinkNames, NodeNameFromHostName) {
-  EXPECT_EQ(node_name_from_host("raspberrypi"), "raspberrypi");
-  EXPECT_EQ(node_name_from_host("RevPi-Connect4"), "revpi-connect4");
-  EXPECT_EQ(node_name_from_host("pi.local"), "pi-local");
-  EXPECT_EQ(node_name_from_host("K\xc3\xbc" "che"), "k--che");
-  EXPECT_EQ(node_name_from_host(""), "node");
-  EXPECT_EQ(node_name_from_host(std::string(100, 'x')), std::string(64, 'x'));
-  EXPECT_TRUE(valid_name(node_name_from_host("Any Host/Name#+")));
-}
-
 TEST(LinkNames, ValidPrefixes) {
   EXPECT_TRUE(valid_prefix("sensorhost"));
   EXPECT_TRUE(valid_prefix("site-1/sensorhost"));
