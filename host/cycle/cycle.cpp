@@ -22,7 +22,7 @@ std::shared_ptr<const CycleSnapshot> Cycle::run_once(io::WallTime now) {
   snapshot->nodes = image_.nodes(now);
   snapshot->sensor_counters = image_.counters();
 
-  const CycleInputs inputs{snapshot->number, now, snapshot->readings, snapshot->node, &snapshot->nodes, snapshot};
+  const CycleInputs inputs{snapshot->number, now, snapshot->readings, snapshot};
   for (const auto& plugin : plugins_) plugin->run(inputs, led_buffer_);
 
   if (!led_output_->write(led_buffer_.levels(), snapshot->led_error)) ++stats_.led_write_failures;

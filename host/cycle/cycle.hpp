@@ -28,10 +28,9 @@ struct CycleInputs {
   std::uint64_t number = 0;
   io::WallTime time{};
   const std::vector<io::SensorReading>& readings;  // every node's, the local node's first
-  std::string_view node = {};                        // the local node's name
-  const std::vector<io::NodeStatus>* nodes = nullptr;  // every node known, the local one first
   // The snapshot these inputs belong to, while the cycle still builds it: its readings,
-  // node and nodes are final, so the control plane may keep them without copying.
+  // node (the local one's name) and nodes are final, so the control plane may keep them
+  // without copying.
   std::shared_ptr<const CycleSnapshot> snapshot;
 };
 

@@ -22,10 +22,6 @@ namespace {
 using Steady = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-std::int64_t unix_ms(io::WallTime t) {
-  return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
-}
-
 // A random id per process start: tells two processes that use one node name apart.
 std::string make_instance_id(std::mt19937_64& rng) {
   static const char hex[] = "0123456789abcdef";
@@ -172,7 +168,7 @@ Link::Worker::Worker(config::MqttConfig mqtt, std::string node, LinkSources sour
                                   .publish_interval = mqtt_.publish_interval}) {
   health_.state = LinkState::connecting;
   health_.broker = broker_;
-  health_.since_ms = unix_ms(sources_.wall_now());
+  health_.since_ms = to_unix_ms(sources_.wall_now());
 }
 
 Expected<Ok, std::string> Link::Worker::init() {
@@ -249,7 +245,7 @@ void Link::Worker::set_state(LinkState state, const std::string& reason, std::in
   // snapshots only wait in the queue for the next connect.
   expect_wake_at(state == LinkState::up ? Steady::time_point{} : Steady::time_point(Steady::duration(never)));
   std::lock_guard lock(mutex_);
-  if (health_.state != state) health_.since_ms = unix_ms(sources_.wall_now());
+  if (health_.state != state) health_.since_ms = to_unix_ms(sources_.wall_now());
   health_.state = state;
   health_.reason = reason;
   health_.retry_at_ms = retry_at_ms;
@@ -278,7 +274,7 @@ void Link::Worker::connection_failed(const std::string& reason) {
   if (was_up && Steady::now() - up_since_ > options_.stable_after) failures_ = 0;
   const auto delay = next_backoff();
   retry_at_ = Steady::now() + delay;
-  set_state(LinkState::down, reason, unix_ms(sources_.wall_now()) + delay.count());
+  set_state(LinkState::down, reason, to_unix_ms(sources_.wall_now()) + delay.count());
   const std::string line = "mqtt: " + broker_ + (was_up ? " lost: " : " unreachable: ") + reason + "; retrying in " +
                            std::to_string(delay.count()) + " ms";
   if (was_up || reason != last_logged_) log::warning(line);

@@ -211,7 +211,7 @@ void ManagedPlugin::record_failure(const std::string& error, bool trapped) {
 
 void ManagedPlugin::run_sensor_logic(const cycle::CycleInputs& inputs, io::LedBuffer& bank) {
   if (!callable(env_.steady_now())) return;
-  const std::string_view node = config_.node.empty() ? inputs.node : std::string_view(config_.node);
+  const std::string& node = config_.node.empty() ? inputs.snapshot->node : config_.node;
   const io::SensorReading* reading = io::find_reading(inputs.readings, node, config_.sensor);
   if (!reading) {
     last_message_ = "waiting for a " + config_.sensor + " reading" +

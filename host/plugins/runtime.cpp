@@ -71,14 +71,14 @@ ManagedPlugin* PluginRuntime::find(const std::string& name) {
 std::optional<io::SensorReading> PluginRuntime::latest(const std::string& node, const std::string& sensor) const {
   // Start-up code runs on the loader thread, where no cycle is in progress.
   if (std::this_thread::get_id() != cycle_thread_.load() || !current_) return std::nullopt;
-  if (const io::SensorReading* r = find_reading(current_->readings, node.empty() ? current_->node : node, sensor))
+  if (const io::SensorReading* r = find_reading(current_->readings, node.empty() ? current_->snapshot->node : node, sensor))
     return *r;
   return std::nullopt;
 }
 
 std::vector<io::NodeStatus> PluginRuntime::nodes() const {
-  if (std::this_thread::get_id() != cycle_thread_.load() || !current_ || !current_->nodes) return {};
-  return *current_->nodes;
+  if (std::this_thread::get_id() != cycle_thread_.load() || !current_) return {};
+  return current_->snapshot->nodes;
 }
 
 void PluginRuntime::run(const cycle::CycleInputs& inputs, io::LedBuffer& leds) {
